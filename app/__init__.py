@@ -1,0 +1,1 @@
+"""Running Alliance: settings, wiring helpers, the update processor, the demo."""

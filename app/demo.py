@@ -1,0 +1,120 @@
+"""`python bot.py demo`: the real bot, an in-process Bot API, and a chat in the terminal.
+
+No token, no network: the emulator the end-to-end tests use plays Telegram. Bot messages
+are printed, inline buttons are numbered, a number taps a button, anything else is sent
+as a message. Ctrl-D (or Ctrl-C) quits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import tempfile
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from app.context import SERVICES_KEY, Services
+from app.demo_data import seed
+from app.lifecycle import running
+from app.logs import configure_logging
+from app.settings import Settings
+from emulator import BotApiEmulator, BotMessage, FakeUser
+from services.updates import forget_all_updates
+
+DEMO_TOKEN = "123456789:DEMO-no-real-token-needed-here"  # noqa: S105 - not a secret
+DEMO_BOT = "alliance_demo_bot"
+DEMO_USER_ID = 1001
+WAIT_FOR_BOT = 30.0
+
+
+async def run_demo(settings: Settings, db_file: str | None, language: str) -> int:
+    configure_logging(logging.WARNING, secrets=[DEMO_TOKEN])
+    with tempfile.TemporaryDirectory(prefix="alliance-demo-") as scratch:
+        path = Path(db_file) if db_file else Path(scratch) / "demo.db"
+        demo_settings = replace(settings, database_url=f"sqlite:///{path.resolve()}")
+        emulator = BotApiEmulator(token=DEMO_TOKEN, bot_username=DEMO_BOT)
+        await emulator.start()
+        try:
+            return await _chat(demo_settings, emulator, language, sys.stdin, sys.stdout)
+        finally:
+            await emulator.stop()
+
+
+async def _chat(
+    settings: Settings, emulator: BotApiEmulator, language: str, stdin: TextIO, out: TextIO
+) -> int:
+    from bot import ALLOWED_UPDATES, build_application
+
+    application = build_application(settings, token=emulator.token, base_url=emulator.base_url)
+    async with running(application, ALLOWED_UPDATES):
+        services: Services = application.bot_data[SERVICES_KEY]
+        await forget_all_updates(services.db)
+        data = await seed(services.db, services.clock.now())
+        user = emulator.user(DEMO_USER_ID, first_name="Camille", language_code=language)
+        _print_banner(out, data.invite_code)
+        lines = _read_lines(stdin)
+        tappable: dict[int, tuple[int, str]] = {}
+        while (line := await lines.get()) is not None:
+            line = line.strip()
+            if not line:
+                continue
+            out.write(f"\n🧑 {line}\n")
+            if line.isdigit() and int(line) in tappable:
+                message_id, label = tappable[int(line)]
+                update_id = await user.tap(label, message_id=message_id)
+            else:
+                update_id = await user.send_text(line)
+            await services.processor.wait_done(update_id, WAIT_FOR_BOT)
+            tappable = _print_messages(out, user, update_id)
+    out.write("\nAu revoir !\n")
+    return 0
+
+
+def _print_banner(out: TextIO, invite_code: str) -> None:
+    out.write(
+        "Alliance — démo dans le terminal (aucun jeton, aucun réseau)\n"
+        "Écrivez /start pour commencer. Un numéro appuie sur le bouton du même numéro.\n"
+        f"Pour essayer un lien d'invitation : /start {invite_code}\n"
+        "Ctrl-D pour quitter.\n"
+    )
+    out.flush()
+
+
+def _print_messages(out: TextIO, user: FakeUser, update_id: int) -> dict[int, tuple[int, str]]:
+    """Print what the bot said since the update; return the numbering of its buttons."""
+    tappable: dict[int, tuple[int, str]] = {}
+    for message in user.messages_since(update_id):
+        out.write(_render(message, tappable))
+    out.flush()
+    return tappable
+
+
+def _render(message: BotMessage, tappable: dict[int, tuple[int, str]]) -> str:
+    marker = "🤖 (modifié) " if message.edited else "🤖 "
+    lines = [marker + message.text.replace("\n", "\n   ")]
+    for row in message.buttons:
+        for button in row:
+            if button.callback_data is not None:
+                number = len(tappable) + 1
+                tappable[number] = (message.message_id, button.text)
+                lines.append(f"   [{number}] {button.text}")
+            elif button.url is not None:
+                lines.append(f"   [lien] {button.text}: {button.url}")
+    return "\n".join(lines) + "\n"
+
+
+def _read_lines(stdin: TextIO) -> asyncio.Queue[str | None]:
+    """Lines from a daemon thread, so a pending read never blocks the exit."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        for line in stdin:
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=pump, name="demo-stdin", daemon=True).start()
+    return queue

@@ -1,0 +1,129 @@
+"""Translations: one `Translator` per language, loaded once at start-up from `locales/`.
+
+French is the source language, so message ids are French and the French catalog may
+leave them untranslated. Placeholders are named (`{name}`) and filled after translation.
+"""
+
+from __future__ import annotations
+
+import gettext
+import html
+import io
+import logging
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from core.languages import SUPPORTED_LANGUAGES, Language, language
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+RIGHT_TO_LEFT_MARK = "\u200f"
+
+log = logging.getLogger(__name__)
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction where it is defined; it is translated where shown."""
+    return message
+
+
+class Translator:
+    """Translates and formats for one language; parameters are HTML-escaped on the way in."""
+
+    def __init__(self, lang: Language, catalog: gettext.NullTranslations, zone: ZoneInfo):
+        self.language = lang
+        self._catalog = catalog
+        self._locale = Locale.parse(lang.code)
+        self.zone = zone
+
+    @property
+    def code(self) -> str:
+        return self.language.code
+
+    def _(self, message: str, **params: Any) -> str:
+        return _fill(self._catalog.gettext(message), params)
+
+    def ngettext(self, singular: str, plural: str, n: int, **params: Any) -> str:
+        return _fill(self._catalog.ngettext(singular, plural, n), {"n": n, **params})
+
+    def day(self, value: date, fmt: str = "long") -> str:
+        return format_date(value, format=fmt, locale=self._locale)
+
+    def moment(self, value: datetime, fmt: str = "long") -> str:
+        """A UTC instant shown as wall-clock time in the site's zone."""
+        return format_datetime(value, format=fmt, tzinfo=self.zone, locale=self._locale)
+
+    def clock_time(self, value: datetime, fmt: str = "short") -> str:
+        return format_time(value, format=fmt, tzinfo=self.zone, locale=self._locale)
+
+    def directional(self, text: str) -> str:
+        """Anchor each line right-to-left for Arabic, so lines that open with a digit,
+        a command or a Latin name are still laid out from the right."""
+        if not self.language.right_to_left:
+            return text
+        return "\n".join(RIGHT_TO_LEFT_MARK + line if line else line for line in text.split("\n"))
+
+
+def _fill(template: str, params: Mapping[str, Any]) -> str:
+    if not params:
+        return template
+    safe = {k: html.escape(v) if isinstance(v, str) else v for k, v in params.items()}
+    return template.format(**safe)
+
+
+class Translations:
+    """All languages' translators, keyed by language code."""
+
+    def __init__(self, translators: Mapping[str, Translator], default: str):
+        self._translators = dict(translators)
+        self.default = default
+
+    def get(self, code: str | None) -> Translator:
+        return self._translators.get(code or self.default) or self._translators[self.default]
+
+    def all(self) -> list[Translator]:
+        return list(self._translators.values())
+
+
+def load_translations(
+    default: str, zone: ZoneInfo, locales_dir: Path = LOCALES_DIR
+) -> Translations:
+    translators = {
+        code: Translator(language(code), load_catalog(code, locales_dir), zone)
+        for code in SUPPORTED_LANGUAGES
+    }
+    return Translations(translators, default)
+
+
+def load_catalog(code: str, locales_dir: Path = LOCALES_DIR) -> gettext.NullTranslations:
+    """The compiled catalog; compiled in memory from the .po when the .mo is missing or stale
+    (a developer who edits a .po sees the change without a build step)."""
+    folder = locales_dir / code / "LC_MESSAGES"
+    po_path, mo_path = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo_path.is_file() and (
+        not po_path.is_file() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
+    ):
+        with mo_path.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    if po_path.is_file():
+        log.info("catalog %s is not compiled; compiling it in memory", code)
+        return _compile_in_memory(po_path, code)
+    log.warning("no catalog for %s; showing source texts", code)
+    return gettext.NullTranslations()
+
+
+def _compile_in_memory(po_path: Path, code: str) -> gettext.GNUTranslations:
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=code)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)

@@ -1,0 +1,375 @@
+"""The Bot API methods the emulator implements, with the real server's error answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from emulator.html import EntityParseError, format_text, utf16_len
+from emulator.models import ApiError, BotMessage, CallbackAnswer, bad_request
+from emulator.spec import UploadedFile
+from emulator.users import FakeChat, FakeUser
+
+if TYPE_CHECKING:
+    from emulator.server import BotApiEmulator
+
+Handler = Callable[[dict[str, Any]], Awaitable[Any]]
+
+QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly"
+    " the same as a current content and reply markup of the message"
+)
+BLOCKED = "Forbidden: bot was blocked by the user"
+_BUTTON_ACTIONS = (
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
+)
+_COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
+_TEXT_LIMIT = 4096
+_CAPTION_LIMIT = 1024
+
+
+def _formatted(
+    params: dict[str, Any], key: str, entities_key: str
+) -> tuple[str, str, list[dict[str, Any]]]:
+    """(raw, plain, entities) of a formatted text parameter; raises the server's parse errors."""
+    raw = params.get(key)
+    raw = raw if isinstance(raw, str) else ""
+    mode = params.get("parse_mode")
+    try:
+        plain, entities = format_text(raw, mode if isinstance(mode, str) else None)
+    except EntityParseError as exc:
+        raise bad_request(str(exc)) from None
+    given = params.get(entities_key)
+    if not entities and isinstance(given, list) and not mode:
+        entities = [e for e in given if isinstance(e, dict)]
+    return raw, plain, entities
+
+
+def message_text(params: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]:
+    raw, plain, entities = _formatted(params, "text", "entities")
+    if not plain:
+        raise bad_request("message text is empty")
+    if utf16_len(plain) > _TEXT_LIMIT:
+        raise bad_request("message is too long")
+    return raw, plain, entities
+
+
+def caption_text(params: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]:
+    raw, plain, entities = _formatted(params, "caption", "caption_entities")
+    if utf16_len(plain) > _CAPTION_LIMIT:
+        raise bad_request("message caption is too long")
+    return raw, plain, entities
+
+
+def check_reply_markup(markup: object) -> None:
+    """The checks the server makes on inline keyboards (callback data size, button kind)."""
+    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
+    for row in rows if isinstance(rows, list) else []:
+        for button in row if isinstance(row, list) else []:
+            if not isinstance(button, dict):
+                continue
+            data = button.get("callback_data")
+            if "callback_data" in button and (
+                not isinstance(data, str) or not 1 <= len(data.encode()) <= 64
+            ):
+                raise bad_request("BUTTON_DATA_INVALID")
+            if not any(key in button for key in _BUTTON_ACTIONS):
+                raise bad_request(
+                    "can't parse inline keyboard button:"
+                    " Text buttons are unallowed in the inline keyboard"
+                )
+
+
+def check_content(method: str, params: dict[str, Any]) -> None:
+    """State-independent real errors; they win over a strict-mode spec violation, as on Telegram."""
+    if method in ("sendMessage", "editMessageText"):
+        message_text(params)
+    elif "caption" in params:
+        caption_text(params)
+    check_reply_markup(params.get("reply_markup"))
+
+
+def _int(
+    params: dict[str, Any], key: str, default: int, low: int | None = None, high: int | None = None
+) -> int:
+    """An integer argument, clamped like the real server does."""
+    value = params.get(key, default)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = default
+    if low is not None:
+        number = max(low, number)
+    if high is not None:
+        number = min(high, number)
+    return number
+
+
+def _inline(markup: object) -> Any:
+    return markup.get("inline_keyboard") if isinstance(markup, dict) else None
+
+
+class Methods:
+    """Method name -> coroutine taking decoded params and returning the ``result``."""
+
+    def __init__(self, emulator: BotApiEmulator) -> None:
+        self.emu = emulator
+        self.handlers: dict[str, Handler] = {
+            "getMe": self.get_me,
+            "getUpdates": self.get_updates,
+            "setWebhook": self.set_webhook,
+            "deleteWebhook": self.delete_webhook,
+            "getWebhookInfo": self.get_webhook_info,
+            "sendMessage": self.send_message,
+            "editMessageText": self.edit_message_text,
+            "editMessageReplyMarkup": self.edit_message_reply_markup,
+            "deleteMessage": self.delete_message,
+            "answerCallbackQuery": self.answer_callback_query,
+            "setMyCommands": self.set_my_commands,
+            "getMyCommands": self.get_my_commands,
+            "deleteMyCommands": self.delete_my_commands,
+            "sendChatAction": self.send_chat_action,
+            "sendDocument": self.send_document,
+            "close": self.always_true,
+            "logOut": self.always_true,
+        }
+
+    def _chat(self, params: dict[str, Any], *, sending: bool = False) -> FakeChat:
+        chat_id = params.get("chat_id")
+        if chat_id is None or chat_id == "":
+            raise bad_request("chat identifier is empty")
+        if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
+            chat_id = int(chat_id)
+        chat = (
+            self.emu.chat(chat_id)
+            if isinstance(chat_id, int) and not isinstance(chat_id, bool)
+            else None
+        )
+        if chat is None:
+            raise bad_request("chat not found")
+        if sending and isinstance(chat, FakeUser) and chat.blocked:
+            raise ApiError(403, BLOCKED)
+        return chat
+
+    def _editable(self, params: dict[str, Any]) -> tuple[FakeChat, BotMessage]:
+        if "inline_message_id" in params and "chat_id" not in params:
+            raise bad_request("message to edit not found")  # no inline messages exist here
+        chat = self._chat(params)
+        message_id = _int(params, "message_id", 0)
+        message = chat.bot_message(message_id)
+        if message is None:
+            if message_id in chat.user_messages:
+                raise bad_request("message can't be edited")
+            raise bad_request("message to edit not found")
+        return chat, message
+
+    def _reply_to(self, chat: FakeChat, reply: object) -> dict[str, Any] | None:
+        if not isinstance(reply, dict) or "message_id" not in reply:
+            return None
+        if reply.get("chat_id") not in (None, chat.chat_id):
+            return None  # replies across chats are not modelled
+        message_id = _int(reply, "message_id", 0)
+        if message_id in chat.user_messages:
+            return chat.user_messages[message_id]
+        bot_message = chat.bot_message(message_id)
+        if bot_message is not None:
+            return self.emu.message_dict(bot_message)
+        if reply.get("allow_sending_without_reply"):
+            return None
+        raise bad_request("message to be replied not found")
+
+    async def always_true(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def get_me(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **self.emu.bot_user(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    async def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        allowed = params.get("allowed_updates")
+        return await self.emu.queue.get_updates(
+            offset=_int(params, "offset", 0),
+            limit=_int(params, "limit", 100, 1, 100),
+            poll_seconds=_int(params, "timeout", 0, 0, 50),
+            allowed_updates=[str(a) for a in allowed] if isinstance(allowed, list) else None,
+        )
+
+    async def set_webhook(self, params: dict[str, Any]) -> bool:
+        url = str(params.get("url") or "")
+        parts = urlsplit(url)
+        if url and (parts.scheme not in ("http", "https") or not parts.hostname):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        allowed = params.get("allowed_updates")
+        secret = params.get("secret_token")
+        await self.emu.queue.set_webhook(
+            url,
+            secret if isinstance(secret, str) and secret else None,
+            _int(params, "max_connections", 40, 1, 100),
+            [str(a) for a in allowed] if isinstance(allowed, list) else None,
+            params.get("drop_pending_updates") is True,
+        )
+        return True
+
+    async def delete_webhook(self, params: dict[str, Any]) -> bool:
+        await self.emu.queue.delete_webhook(params.get("drop_pending_updates") is True)
+        return True
+
+    async def get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.emu.queue.info()
+
+    async def send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params, sending=True)
+        raw, plain, entities = message_text(params)
+        markup = params.get("reply_markup")
+        check_reply_markup(markup)
+        reply_to = self._reply_to(chat, params.get("reply_parameters"))
+        message = await self.emu.add_bot_message(
+            chat,
+            text=plain,
+            raw_text=raw,
+            parse_mode=params.get("parse_mode"),
+            reply_markup=markup if isinstance(markup, dict) else None,
+            entities=entities,
+            reply_to=reply_to,
+        )
+        return self.emu.message_dict(message)
+
+    async def send_document(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params, sending=True)
+        raw, plain, entities = caption_text(params)
+        markup = params.get("reply_markup")
+        check_reply_markup(markup)
+        reply_to = self._reply_to(chat, params.get("reply_parameters"))
+        file = params.get("document")
+        if isinstance(file, UploadedFile):
+            document = {
+                **self.emu.new_file("BQACAgQAAxkDAAE"),
+                "file_name": file.filename,
+                "mime_type": file.content_type,
+                "file_size": file.size,
+            }
+        elif isinstance(file, str) and file:
+            name = urlsplit(file).path.rsplit("/", 1)[-1] if "://" in file else None
+            document = {"file_id": file, "file_unique_id": self.emu.new_file("")["file_unique_id"]}
+            if name:
+                document["file_name"] = name
+        else:
+            raise bad_request("there is no document in the request")
+        message = await self.emu.add_bot_message(
+            chat,
+            text=plain,
+            raw_text=raw,
+            parse_mode=params.get("parse_mode"),
+            reply_markup=markup if isinstance(markup, dict) else None,
+            entities=entities,
+            reply_to=reply_to,
+            document=document,
+        )
+        return self.emu.message_dict(message)
+
+    async def edit_message_text(self, params: dict[str, Any]) -> dict[str, Any]:
+        _, message = self._editable(params)
+        if message.document is not None:
+            raise bad_request("there is no text in the message to edit")
+        raw, plain, entities = message_text(params)
+        markup = params.get("reply_markup")
+        check_reply_markup(markup)
+        same_markup = _inline(markup) == _inline(message.reply_markup)
+        if plain == message.text and entities == message.entities and same_markup:
+            raise bad_request(NOT_MODIFIED)
+        message.text, message.raw_text, message.entities = plain, raw, entities
+        message.parse_mode = params.get("parse_mode")
+        message.reply_markup = (
+            markup if isinstance(markup, dict) else None
+        )  # no markup removes the keyboard
+        await self.emu.mark_edited(message)
+        return self.emu.message_dict(message)
+
+    async def edit_message_reply_markup(self, params: dict[str, Any]) -> dict[str, Any]:
+        _, message = self._editable(params)
+        markup = params.get("reply_markup")
+        check_reply_markup(markup)
+        if _inline(markup) == _inline(message.reply_markup):
+            raise bad_request(NOT_MODIFIED)
+        message.reply_markup = markup if isinstance(markup, dict) else None
+        await self.emu.mark_edited(message)
+        return self.emu.message_dict(message)
+
+    async def delete_message(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params)
+        message_id = _int(params, "message_id", 0)
+        message = chat.bot_message(message_id)
+        if message is not None:
+            chat.messages.remove(message)
+            message.deleted = True
+            chat.deleted_messages.append(message)
+        elif chat.user_messages.pop(message_id, None) is None:
+            raise bad_request("message to delete not found")
+        return True
+
+    async def answer_callback_query(self, params: dict[str, Any]) -> bool:
+        query_id = str(params.get("callback_query_id", ""))
+        query = self.emu.callback_queries.get(query_id)
+        if query is None or query.answered or self.emu.clock() - query.created > 150:
+            raise bad_request(QUERY_INVALID)
+        query.answered = True
+        text = params.get("text")
+        answer = CallbackAnswer(
+            query_id, text if isinstance(text, str) else None, params.get("show_alert") is True
+        )
+        query.user.callback_answers.append(answer)
+        return True
+
+    @staticmethod
+    def _commands_key(params: dict[str, Any]) -> tuple[str, str]:
+        scope = params.get("scope")
+        kind = scope.get("type", "default") if isinstance(scope, dict) else "default"
+        language = params.get("language_code")
+        return str(kind), language if isinstance(language, str) else ""
+
+    async def set_my_commands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands")
+        stored = []
+        for command in commands if isinstance(commands, list) else []:
+            name = command.get("command") if isinstance(command, dict) else None
+            description = command.get("description") if isinstance(command, dict) else None
+            if not isinstance(name, str) or not _COMMAND_RE.fullmatch(name):
+                raise bad_request("BOT_COMMAND_INVALID")
+            if not isinstance(description, str) or not description.strip():
+                raise bad_request("command description must be non-empty")
+            stored.append({"command": name, "description": description})
+        if stored:
+            self.emu.commands[self._commands_key(params)] = stored
+        else:
+            self.emu.commands.pop(self._commands_key(params), None)
+        return True
+
+    async def get_my_commands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return [dict(c) for c in self.emu.commands.get(self._commands_key(params), [])]
+
+    async def delete_my_commands(self, params: dict[str, Any]) -> bool:
+        self.emu.commands.pop(self._commands_key(params), None)
+        return True
+
+    async def send_chat_action(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params, sending=True)
+        chat.chat_actions.append(str(params.get("action", "")))
+        return True

@@ -1,0 +1,328 @@
+"""``BotApiEmulator``: an in-process Bot API server on 127.0.0.1 and the state behind it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from emulator.methods import Methods, check_content
+from emulator.models import ApiError, BotMessage, RecordedRequest
+from emulator.spec import SpecViolation, UploadedFile, load_spec
+from emulator.updates import PendingUpdate, UpdateQueue
+from emulator.users import FakeChat, FakeGroup, FakeUser
+
+logger = logging.getLogger("emulator")
+
+_MAX_BODY = 60 * 1024 * 1024  # uploads up to 50 MB are allowed by Telegram
+
+
+@dataclass
+class _CallbackQuery:
+    user: FakeUser
+    created: float
+    answered: bool = False
+
+
+class BotApiEmulator:
+    """A fake Telegram Bot API server that checks every request against the official spec."""
+
+    def __init__(
+        self,
+        *,
+        token: str = "123456:TEST-token",  # noqa: S107 - a fake token for a fake server
+        bot_username: str = "alliance_test_bot",
+        bot_first_name: str = "Alliance",
+        strict: bool = True,
+        clock: Callable[[], float] = time.time,
+        webhook_retry_base: float = 2.0,
+    ) -> None:
+        self.token = token
+        self.bot_user_id = int(token.split(":", 1)[0])
+        self.bot_username = bot_username
+        self.bot_first_name = bot_first_name
+        self.strict = strict
+        self.clock = clock
+        self.spec = load_spec()
+        self.violations: list[SpecViolation] = []
+        self.requests: list[RecordedRequest] = []
+        self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.callback_queries: dict[str, _CallbackQuery] = {}
+        self.queue = UpdateQueue(clock, webhook_retry_base)
+        self.messages_changed = asyncio.Condition()
+        self._chats: dict[int, FakeChat] = {}
+        self._methods = Methods(self)
+        self._next_update_id = 1
+        self._sequence = 0
+        self._update_marks: dict[int, int] = {}
+        self._file_counter = 0
+        self._query_counter = 0
+        self._runner: web.AppRunner | None = None
+        self._socket: socket.socket | None = None
+        self._port = 0
+        self._host = "127.0.0.1"
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Listen on ``host:port`` (port 0 picks a free one)."""
+        if self._runner is not None:
+            raise RuntimeError("emulator already started")
+        self.queue.reset_stop()
+        self.messages_changed = asyncio.Condition()  # bound to the loop that runs the server
+        app = web.Application(client_max_size=_MAX_BODY)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("*", "/{tail:.*}", self._not_found)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
+        await runner.setup()
+        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.bind((host, port))
+            await web.SockSite(runner, sock).start()
+        except BaseException:
+            sock.close()
+            await runner.cleanup()
+            raise
+        self._runner, self._socket = runner, sock
+        self._host, self._port = host, sock.getsockname()[1]
+        logger.info("Bot API emulator listening on %s:%d", host, self._port)
+
+    async def stop(self) -> None:
+        """Close the server; pending long polls return, webhook deliveries are cancelled."""
+        await self.queue.stop()
+        runner, sock = self._runner, self._socket
+        self._runner = self._socket = None
+        if runner is not None:
+            await runner.cleanup()
+        if sock is not None:
+            sock.close()
+
+    @property
+    def base_url(self) -> str:
+        """The URL to give PTB as ``base_url`` (it appends the token and the method)."""
+        if self._runner is None:
+            raise RuntimeError("emulator not started")
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"http://{host}:{self._port}/bot"
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    # -- simulated users --------------------------------------------------------------------
+
+    def user(
+        self,
+        user_id: int,
+        *,
+        first_name: str = "Test",
+        language_code: str | None = "fr",
+        last_name: str | None = None,
+        username: str | None = None,
+    ) -> FakeUser:
+        """The user ``user_id`` (created on first call; later calls return the same object)."""
+        if user_id <= 0:
+            raise ValueError("user ids are positive")
+        existing = self._chats.get(user_id)
+        if isinstance(existing, FakeUser):
+            return existing
+        user = FakeUser(
+            self,
+            user_id,
+            first_name=first_name,
+            language_code=language_code,
+            last_name=last_name,
+            username=username,
+        )
+        self._chats[user_id] = user
+        return user
+
+    def group(self, chat_id: int, *, title: str = "Group") -> FakeGroup:
+        """The basic group ``chat_id`` (negative), created on first call."""
+        if chat_id >= 0:
+            raise ValueError("group chat ids are negative")
+        existing = self._chats.get(chat_id)
+        if isinstance(existing, FakeGroup):
+            return existing
+        group = FakeGroup(self, chat_id, title=title)
+        self._chats[chat_id] = group
+        return group
+
+    def chat(self, chat_id: int) -> FakeChat | None:
+        return self._chats.get(chat_id)
+
+    # -- inspection -------------------------------------------------------------------------
+
+    @property
+    def webhook_url(self) -> str | None:
+        return self.queue.webhook.url if self.queue.webhook is not None else None
+
+    @property
+    def webhook_deliveries(self) -> list[tuple[int, int | None]]:
+        """Every webhook POST attempt: (update_id, HTTP status or None on connection error)."""
+        return self.queue.deliveries
+
+    def unanswered_callback_queries(self) -> list[str]:
+        return [query_id for query_id, query in self.callback_queries.items() if not query.answered]
+
+    def clear_violations(self) -> None:
+        self.violations.clear()
+
+    # -- state used by users and methods ----------------------------------------------------
+
+    def now(self) -> int:
+        return max(1, int(self.clock()))  # date 0 would make PTB see an inaccessible message
+
+    def bot_user(self) -> dict[str, Any]:
+        return {
+            "id": self.bot_user_id,
+            "is_bot": True,
+            "first_name": self.bot_first_name,
+            "username": self.bot_username,
+        }
+
+    def update_mark(self, update_id: int) -> int:
+        """The message sequence number current when update ``update_id`` was enqueued."""
+        try:
+            return self._update_marks[update_id]
+        except KeyError:
+            raise LookupError(f"unknown update id {update_id}") from None
+
+    async def enqueue(self, kind: str, payload: dict[str, Any], chat_id: int) -> int:
+        update_id = self._next_update_id
+        self._next_update_id += 1
+        self._update_marks[update_id] = self._sequence
+        await self.queue.push(PendingUpdate(update_id, kind, payload, chat_id, self.clock()))
+        return update_id
+
+    def new_file(self, prefix: str) -> dict[str, Any]:
+        self._file_counter += 1
+        return {
+            "file_id": f"{prefix}{self._file_counter:012d}",
+            "file_unique_id": f"AgAD{self._file_counter:08d}",
+        }
+
+    def new_callback_query(self, user: FakeUser) -> str:
+        self._query_counter += 1
+        query_id = str(4_000_000_000_000_000_000 + self.bot_user_id * 1000 + self._query_counter)
+        self.callback_queries[query_id] = _CallbackQuery(user, self.clock())
+        return query_id
+
+    def message_dict(self, message: BotMessage) -> dict[str, Any]:
+        return message.to_api(self._chats[message.chat_id].chat_dict(), self.bot_user())
+
+    async def add_bot_message(
+        self,
+        chat: FakeChat,
+        *,
+        text: str,
+        raw_text: str,
+        parse_mode: object,
+        reply_markup: dict[str, Any] | None,
+        entities: list[dict[str, Any]],
+        reply_to: dict[str, Any] | None,
+        document: dict[str, Any] | None = None,
+    ) -> BotMessage:
+        self._sequence += 1
+        message = BotMessage(
+            message_id=chat.next_message_id(),
+            chat_id=chat.chat_id,
+            text=text,
+            raw_text=raw_text,
+            parse_mode=parse_mode if isinstance(parse_mode, str) else None,
+            reply_markup=reply_markup,
+            edited=False,
+            date=self.now(),
+            sequence=self._sequence,
+            document=document,
+            entities=entities,
+            reply_to_message=reply_to,
+        )
+        chat.messages.append(message)
+        await self._notify_messages()
+        return message
+
+    async def mark_edited(self, message: BotMessage) -> None:
+        self._sequence += 1
+        message.sequence = self._sequence
+        message.edited = True
+        message.edit_date = self.now()
+        await self._notify_messages()
+
+    async def _notify_messages(self) -> None:
+        async with self.messages_changed:
+            self.messages_changed.notify_all()
+
+    # -- HTTP -------------------------------------------------------------------------------
+
+    async def _not_found(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+        )
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        name = request.match_info["method"]
+        method = self.spec.canonical(name)
+        params: dict[str, Any] = {}
+        try:
+            if request.match_info["token"] != self.token:
+                raise ApiError(401, "Unauthorized")
+            if method is None:
+                raise ApiError(404, "Not Found: method not found")
+            params, violations = self.spec.validate(method, await self._read_params(request))
+            self._record_violations(violations)
+            if violations and self.strict:
+                check_content(method, params)  # a real error is what Telegram would answer first
+                details = "; ".join(
+                    f"{v.path}: {v.message}" if v.path else v.message for v in violations
+                )
+                raise ApiError(400, f"Bad Request: spec violation: {details}")
+            handler = self._methods.handlers.get(method)
+            result = await handler(params) if handler is not None else True
+            status, body = 200, {"ok": True, "result": result}
+        except ApiError as error:
+            status, body = error.code, error.body()
+        except Exception as exc:  # a bug here must not look like a network error without a trace
+            logger.exception("emulator failed handling %s", method or name)
+            status, body = (
+                500,
+                {"ok": False, "error_code": 500, "description": f"Internal Server Error: {exc}"},
+            )
+        self.requests.append(RecordedRequest(method or name, params, status, body))
+        logger.debug("%s -> %d", method or name, status)
+        return web.json_response(body, status=status, dumps=json.dumps)
+
+    def _record_violations(self, violations: list[SpecViolation]) -> None:
+        for violation in violations:
+            logger.warning("spec violation: %s", violation)
+        self.violations.extend(violations)
+
+    @staticmethod
+    async def _read_params(request: web.Request) -> dict[str, object]:
+        """Query string plus body: form, multipart (files as UploadedFile) or JSON."""
+        params: dict[str, object] = dict(request.query)
+        if not request.body_exists:
+            return params
+        if request.content_type == "application/json":
+            try:
+                data = await request.json()
+            except ValueError:
+                raise ApiError(400, "Bad Request: can't parse JSON object") from None
+            if not isinstance(data, dict):
+                raise ApiError(400, "Bad Request: can't parse JSON object")
+            params.update(data)
+            return params
+        form = await request.post()
+        for key, value in form.items():
+            if isinstance(value, web.FileField):
+                params[key] = UploadedFile(value.filename, value.content_type, value.file.read())
+            else:
+                params[key] = str(value)
+        return params

@@ -1,0 +1,1 @@
+"""Guided procedures: the flow engine and the YAML definitions (issue 4)."""

@@ -1,0 +1,1 @@
+"""Telegram updates in, use cases called, screens out. One module per journey."""

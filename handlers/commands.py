@@ -1,0 +1,25 @@
+"""The command list Telegram shows next to the text field, in each language."""
+
+from __future__ import annotations
+
+from telegram import Bot, BotCommand
+
+from core.i18n import Translations, Translator
+
+
+def commands(t: Translator) -> list[BotCommand]:
+    help_command = "aide" if t.code == "fr" else "help"
+    return [
+        BotCommand("menu", t._("Afficher le menu")),
+        BotCommand(help_command, t._("Aide et contacts d'urgence")),
+        BotCommand("langue", t._("Changer de langue")),
+        BotCommand("effacer", t._("Effacer toutes mes données")),
+        BotCommand("start", t._("Recommencer depuis le début")),
+    ]
+
+
+async def register_commands(bot: Bot, translations: Translations) -> None:
+    """One list per language, and the default language's list for everyone else."""
+    await bot.set_my_commands(commands(translations.get(translations.default)))
+    for t in translations.all():
+        await bot.set_my_commands(commands(t), language_code=t.code)

@@ -1,0 +1,55 @@
+"""Cross-cutting handlers: de-duplication before everything, errors after."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
+
+from app.context import AllianceContext
+from core.languages import match_language
+from handlers import reply
+from screens import errors
+from services import updates as update_service
+
+log = logging.getLogger(__name__)
+
+
+async def skip_if_seen(update: Update, context: AllianceContext) -> None:
+    """A redelivered update (webhook retry, crash between receipt and answer) runs once."""
+    s = context.services
+    if not await update_service.claim_update(s.db, update.update_id, s.clock.now()):
+        log.info("update %s already handled; skipped", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def report_error(update: object, context: AllianceContext) -> None:
+    """Log what is needed to fix it (never message text) and tell the person kindly."""
+    kind = _update_kind(update)
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s (%s)", update_id, kind, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    translations = context.services.translations
+    code = update.effective_user.language_code if update.effective_user else None
+    t = translations.get(match_language(code, translations.default))
+    try:
+        await reply.answer(update, context, t, errors.something_went_wrong(t))
+    except Exception:  # the error may be Telegram itself being unreachable
+        log.warning("could not tell the person about the error", exc_info=True)
+
+
+def _update_kind(update: object) -> str:
+    if not isinstance(update, Update):
+        return type(update).__name__
+    for kind in ("message", "edited_message", "callback_query", "my_chat_member"):
+        if getattr(update, kind) is not None:
+            return kind
+    return "other"
+
+
+def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:
+    return [TypeHandler(Update, skip_if_seen)]

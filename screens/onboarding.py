@@ -1,0 +1,123 @@
+"""Welcome, language choice and consent."""
+
+from __future__ import annotations
+
+from core.actions import Action, Consent, encode
+from core.i18n import Translator
+from core.invites import InviteStatus
+from core.languages import LANGUAGES
+from core.onboarding import Stage
+from core.screens import Button, Screen, column
+
+
+def welcome(t: Translator) -> Screen:
+    return Screen(
+        t._(
+            "👋 Bonjour, je suis <b>Alliance</b>.\n"
+            "Je vous aide pas à pas dans vos démarches (CAF, préfecture) "
+            "et pour vos rendez-vous avec votre référent·e.\n"
+            "Vous décidez à chaque étape. Une personne peut toujours vous aider."
+        )
+    )
+
+
+def language_picker(t: Translator, current: str) -> Screen:
+    """Native names, so a person finds their language without reading the others."""
+    buttons = column(
+        *(
+            Button(
+                ("✓ " if language.code == current else "") + language.native_name,
+                encode(Action.LANGUAGE, language.code),
+            )
+            for language in LANGUAGES
+        )
+    )
+    return Screen(t._("Dans quelle langue voulez-vous continuer ?"), buttons)
+
+
+def language_chosen(t: Translator) -> Screen:
+    return Screen(t._("C'est noté : je vous parle maintenant en français."))
+
+
+def consent(t: Translator) -> Screen:
+    return Screen(
+        t._(
+            "<b>Avant de commencer</b>\n"
+            "• Ce que je garde : votre identifiant Telegram (pas votre numéro de téléphone), "
+            "votre langue et vos choix dans ce bot.\n"
+            "• Qui peut le voir : vous. Votre référent·e voit seulement ce que vous "
+            "choisissez de partager.\n"
+            "• Pour tout effacer : écrivez /effacer, à tout moment.\n"
+            "Êtes-vous d'accord ?"
+        ),
+        _consent_buttons(t),
+    )
+
+
+def consent_details(t: Translator) -> Screen:
+    return Screen(
+        t._(
+            "<b>Vos données, en détail</b>\n"
+            "• Je garde votre identifiant Telegram, votre langue, la date de votre accord, "
+            "puis ce que vous faites ici : étapes de démarches, rendez-vous.\n"
+            "• Je ne garde pas vos messages écrits, vos photos ni vos documents. "
+            "Ne m'envoyez jamais de mot de passe ni de code.\n"
+            "• Votre référent·e ou un·e médiateur·rice voit seulement ce que vous "
+            "partagez. Vous pouvez changer d'avis quand vous voulez.\n"
+            "• Je ne transmets rien à la CAF ni à la préfecture.\n"
+            "• /effacer supprime tout, à tout moment.\n"
+            "• Si vous refusez, je ne garde rien, seulement le fait qu'une personne a "
+            "refusé, sans savoir qui."
+        ),
+        _consent_buttons(t),
+    )
+
+
+def agreed(t: Translator) -> Screen:
+    return Screen(t._("Merci pour votre confiance. Voici ce que je peux faire pour vous."))
+
+
+def refused(t: Translator) -> Screen:
+    return Screen(
+        t._(
+            "D'accord. Je n'ai rien gardé sur vous.\n"
+            "Si vous changez d'avis, écrivez /start.\n"
+            "Pour être aidé·e sans ce bot : votre CCAS, votre mairie ou une "
+            "France Services près de chez vous."
+        )
+    )
+
+
+def invite_notice(t: Translator, status: InviteStatus) -> Screen:
+    """Never a dead end: a bad link is explained, and onboarding goes on."""
+    texts = {
+        InviteStatus.VALID: t._("Votre lien d'invitation est bien reçu."),
+        InviteStatus.UNKNOWN: t._(
+            "Je ne reconnais pas ce lien d'invitation. Ce n'est pas grave : "
+            "on continue, et votre référent·e pourra vous relier plus tard."
+        ),
+        InviteStatus.EXPIRED: t._(
+            "Ce lien d'invitation a expiré. Ce n'est pas grave : on continue. "
+            "Vous pourrez demander un nouveau lien à votre référent·e."
+        ),
+        InviteStatus.USED: t._(
+            "Ce lien d'invitation a déjà servi. Ce n'est pas grave : on continue. "
+            "Vous pourrez demander un nouveau lien à votre référent·e."
+        ),
+    }
+    return Screen(texts[status])
+
+
+def resume(t: Translator, stage: Stage, language: str) -> Screen:
+    """Where onboarding stands, asked again after a pause, a restart or a stray message."""
+    if stage is Stage.LANGUAGE:
+        return language_picker(t, language)
+    return consent(t)
+
+
+def _consent_buttons(t: Translator) -> tuple[tuple[Button, ...], ...]:
+    return column(
+        Button(t._("✅ J'accepte"), encode(Action.CONSENT, Consent.AGREE)),
+        Button(t._("ℹ️ En savoir plus"), encode(Action.CONSENT, Consent.MORE)),
+        Button(t._("❌ Non merci"), encode(Action.CONSENT, Consent.REFUSE)),
+    )

@@ -1,0 +1,1 @@
+"""Use cases: one transaction each, domain rules from `core`, rows from `storage`."""

@@ -1,0 +1,54 @@
+"""Repository functions for persons and their consent. The caller owns the transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ConsentRecord, ConsentRefusal, Person
+
+
+async def find_person(session: AsyncSession, telegram_user_id: int) -> Person | None:
+    return await session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
+
+
+async def add_person(
+    session: AsyncSession, telegram_user_id: int, language: str, stage: str, now: datetime
+) -> Person:
+    person = Person(
+        telegram_user_id=telegram_user_id,
+        language=language,
+        onboarding_stage=stage,
+        created_at=now,
+        last_seen_at=now,
+    )
+    session.add(person)
+    await session.flush()
+    return person
+
+
+async def latest_consent(session: AsyncSession, person_id: int) -> ConsentRecord | None:
+    return await session.scalar(
+        select(ConsentRecord)
+        .where(ConsentRecord.person_id == person_id)
+        .order_by(ConsentRecord.agreed_at.desc(), ConsentRecord.id.desc())
+        .limit(1)
+    )
+
+
+async def record_consent(
+    session: AsyncSession, person_id: int, text_version: str, now: datetime
+) -> None:
+    session.add(ConsentRecord(person_id=person_id, text_version=text_version, agreed_at=now))
+
+
+async def record_refusal(session: AsyncSession, text_version: str, now: datetime) -> None:
+    session.add(ConsentRefusal(text_version=text_version, refused_at=now))
+
+
+async def delete_person(session: AsyncSession, person_id: int) -> None:
+    """Delete explicitly child rows too: SQLite cascades only with foreign keys on."""
+    await session.execute(delete(ConsentRecord).where(ConsentRecord.person_id == person_id))
+    await session.execute(delete(Person).where(Person.id == person_id))

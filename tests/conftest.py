@@ -1,0 +1,57 @@
+"""Fixtures: databases on both engines, the Bot API emulator, the running bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from app.settings import Settings
+from core.clock import FakeClock
+from emulator import BotApiEmulator
+from tests.databases import BACKENDS, POSTGRES_ENV, postgres_admin_url, temporary_database
+from tests.harness import BotHarness
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Every test that needs a database runs on SQLite and on PostgreSQL."""
+    backend = request.param
+    if backend == "postgresql" and postgres_admin_url() is None:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql://postgres@127.0.0.1/postgres)")
+    with temporary_database(backend, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    """The fake Telegram. Any request that breaks the Bot API spec fails the test."""
+    fake = BotApiEmulator(token="123456:TEST-token-for-the-suite", bot_username="alliance_test_bot")
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+    assert not fake.violations, "Bot API spec violations:\n" + "\n".join(map(str, fake.violations))
+    assert not fake.unanswered_callback_queries(), "callback queries left unanswered"
+
+
+@pytest.fixture
+async def bot(emulator: BotApiEmulator, settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
+    harness = BotHarness(emulator, settings, clock)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()

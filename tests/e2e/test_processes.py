@@ -1,0 +1,140 @@
+"""The command line as an operator uses it: real processes, real signals."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from emulator import BotApiEmulator, BotMessage, FakeUser
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET_TOKEN = "987654321:process-test-token-abcdefghijkl"
+
+
+def _environment(**overrides: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ALLIANCE_", "DATABASE_"))}
+    return {**base, "PYTHONUNBUFFERED": "1", **overrides}
+
+
+def _bot(*arguments: str, env: dict[str, str], cwd: Path = ROOT) -> subprocess.Popen[str]:
+    return subprocess.Popen(  # noqa: S603 - our own entry point
+        [sys.executable, str(ROOT / "bot.py"), *arguments],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("DATABASE_URL", "mysql://somewhere/db", "DATABASE_URL"),
+        ("DATABASE_URL", "not a url", "DATABASE_URL"),
+        ("ALLIANCE_TIMEZONE", "Mars/Olympus", "ALLIANCE_TIMEZONE"),
+        ("ALLIANCE_DEFAULT_LANGUAGE", "de", "ALLIANCE_DEFAULT_LANGUAGE"),
+        ("TELEGRAM_API_URL", "ftp://x", "TELEGRAM_API_URL"),
+        ("TELEGRAM_BOT_TOKEN", "hello", "TELEGRAM_BOT_TOKEN"),
+    ],
+)
+def test_invalid_configuration_is_one_clear_line_and_exit_2(
+    variable: str, value: str, named: str, tmp_path: Path
+) -> None:
+    process = _bot("db", "upgrade", env=_environment(**{variable: value}), cwd=tmp_path)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and named in lines[0], err
+    if variable == "TELEGRAM_BOT_TOKEN":
+        assert value not in err
+
+
+def test_run_without_a_token_says_so(tmp_path: Path) -> None:
+    process = _bot("run", env=_environment(), cwd=tmp_path)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2 and "TELEGRAM_BOT_TOKEN" in err
+
+
+def test_webhook_mode_requires_a_valid_secret(tmp_path: Path) -> None:
+    env = _environment(TELEGRAM_BOT_TOKEN=SECRET_TOKEN)
+    process = _bot("run", "--webhook", "https://example.org/hook", "--secret", "no spaces!", env=env, cwd=tmp_path)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2 and "--secret" in err
+
+
+def test_db_upgrade_creates_the_default_sqlite_database(tmp_path: Path) -> None:
+    process = _bot("db", "upgrade", env=_environment(), cwd=tmp_path)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert (tmp_path / "data" / "alliance.db").is_file()
+
+
+async def _wait_for(user: FakeUser, text: str, after: int) -> BotMessage:
+    return await user.wait_for_message(lambda m: text in m.text, after_update=after, timeout=30)
+
+
+async def test_a_crash_mid_onboarding_loses_nothing(tmp_path: Path) -> None:
+    """`bot.py run` killed with SIGKILL after the language choice resumes at consent."""
+    emulator = BotApiEmulator(token=SECRET_TOKEN, bot_username="alliance_process_bot")
+    await emulator.start()
+    env = _environment(
+        TELEGRAM_BOT_TOKEN=SECRET_TOKEN,
+        TELEGRAM_API_URL=emulator.base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+    )
+    first = _bot("run", env=env, cwd=tmp_path)
+    try:
+        user = emulator.user(901, first_name="Rosa", language_code="fr")
+        update = await user.send_text("/start")
+        await _wait_for(user, "Dans quelle langue", update)
+        update = await user.tap("✓ Français")
+        consent = await _wait_for(user, "Avant de commencer", update)
+
+        first.send_signal(signal.SIGKILL)
+        await asyncio.to_thread(first.wait, 30)
+
+        second = _bot("run", env=env, cwd=tmp_path)
+        try:
+            update = await user.tap("✅ J'accepte", message_id=consent.message_id)
+            await _wait_for(user, "Que voulez-vous faire", update)
+        finally:
+            second.send_signal(signal.SIGINT)
+            _, err = await asyncio.to_thread(second.communicate, None, 60)
+        assert second.returncode == 0, err
+        assert SECRET_TOKEN not in err and SECRET_TOKEN.split(":")[1] not in err, "token logged"
+        assert "Rosa" not in err and "Avant de commencer" not in err, "personal data logged"
+        assert not emulator.violations
+    finally:
+        if first.poll() is None:
+            first.kill()
+        first.communicate()
+        await emulator.stop()
+
+
+def test_the_demo_runs_with_no_token_and_no_network(tmp_path: Path) -> None:
+    process = _bot("demo", env=_environment(), cwd=tmp_path)
+    out, err = process.communicate("/start\n1\n1\n", timeout=120)
+    assert process.returncode == 0, err
+    assert "Bonjour, je suis Alliance" in out
+    assert "[1] ✓ Français" in out
+    assert "Avant de commencer" in out
+    assert "Que voulez-vous faire ?" in out
+    assert "Traceback" not in err
+
+
+def test_the_demo_keeps_its_database_when_asked(tmp_path: Path) -> None:
+    database = tmp_path / "demo.db"
+    process = _bot("demo", "--db", str(database), "--language", "en", env=_environment(), cwd=tmp_path)
+    out, _ = process.communicate("/start\n2\n1\n", timeout=120)
+    assert "✓ English" in out and database.is_file()
+    process = _bot("demo", "--db", str(database), "--language", "en", env=_environment(), cwd=tmp_path)
+    out, _ = process.communicate("/menu\n", timeout=120)
+    assert "What would you like to do" in out or "❓" in out

@@ -1,0 +1,109 @@
+"""Whatever a person sends, the bot answers kindly and shows the way on: never silence."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from emulator import BotApiEmulator, FakeUser
+from tests.harness import BotHarness, texts
+
+MENU_FIRST_BUTTON = "❓ Aide et contacts"
+
+
+async def _ready(bot: BotHarness, user: FakeUser) -> None:
+    await bot.say(user, "/start")
+    await bot.tap(user, "✓ Français")
+    await bot.tap(user, "✅ J'accepte")
+
+
+SENDERS: dict[str, tuple[Callable[[FakeUser], Awaitable[int]], str]] = {
+    "free text": (lambda u: u.send_text("bonjour, j'ai une question"), "messages écrits"),
+    "unknown command": (lambda u: u.send_text("/nimportequoi"), "cette commande"),
+    "sticker": (lambda u: u.send_sticker(), "Merci"),
+    "photo": (lambda u: u.send_photo(), "photos"),
+    "document": (lambda u: u.send_document(), "fichiers"),
+    "voice note": (lambda u: u.send_voice(), "vocaux"),
+    "location": (lambda u: u.send_location(), "je ne la garde pas"),
+    "contact": (lambda u: u.send_contact(), "je ne la garde pas"),
+}
+
+
+@pytest.mark.parametrize("kind", list(SENDERS))
+async def test_unusable_input_gets_a_kind_answer_and_the_menu(
+    bot: BotHarness, emulator: BotApiEmulator, kind: str
+) -> None:
+    user = emulator.user(601, first_name="Alex")
+    await _ready(bot, user)
+    send, expected = SENDERS[kind]
+    update_id = await send(user)
+    await bot.settle(update_id)
+    answer = user.messages_since(update_id)
+    assert expected in answer[0].text
+    assert answer[-1].button_labels[0] == MENU_FIRST_BUTTON
+
+
+async def test_an_edited_message_is_answered(bot: BotHarness, emulator: BotApiEmulator) -> None:
+    user = emulator.user(602, first_name="Alex")
+    await _ready(bot, user)
+    update_id = await user.send_text("un texte")
+    await bot.settle(update_id)
+    own_message_id = user.messages_since(update_id)[0].message_id - 1
+    edit_id = await user.edit_text(own_message_id, "un autre texte")
+    await bot.settle(edit_id)
+    answer = user.messages_since(edit_id)
+    assert "modifié un message" in answer[0].text
+    assert answer[-1].button_labels[0] == MENU_FIRST_BUTTON
+
+
+async def test_before_consent_stray_input_brings_back_the_current_step(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    user = emulator.user(603, first_name="Alex")
+    await bot.say(user, "/start")
+    answer = await bot.say(user, "/menu")
+    assert "choisissez avec les boutons" in texts(answer)
+    assert answer[-1].button_labels[0] == "✓ Français"
+    await bot.tap(user, "✓ Français")
+    update_id = await user.send_sticker()
+    await bot.settle(update_id)
+    assert user.messages_since(update_id)[-1].button_labels[0] == "✅ J'accepte"
+
+
+async def test_someone_never_seen_writing_text_is_welcomed(bot: BotHarness, emulator: BotApiEmulator) -> None:
+    user = emulator.user(604, first_name="Alex", language_code="en")
+    answer = await bot.say(user, "hello")
+    assert answer[-1].button_labels[1] == "✓ English"
+
+
+async def test_group_chats_get_a_pointer_to_the_private_chat(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    user = emulator.user(605, first_name="Alex")
+    group = emulator.group(-100200, title="Entraide")
+    update_id = await group.send_text(user, "/start")
+    await bot.settle(update_id)
+    answer = group.messages_since(update_id)
+    assert len(answer) == 1
+    assert "conversation privée" in answer[0].text
+    assert answer[0].buttons[0][0].url == "https://t.me/alliance_test_bot"
+    update_id = await group.send_text(user, "on parle de nos démarches ici")
+    await bot.settle(update_id)
+    assert group.messages_since(update_id) == [], "plain group chatter is not the bot's business"
+
+
+@pytest.mark.parametrize(
+    "forged", ["lang:xx", "erase", "consent:maybe", "nothing-we-wrote", "menu:1:2", "privacy:7"]
+)
+async def test_forged_or_stale_buttons_are_refused_politely(
+    bot: BotHarness, emulator: BotApiEmulator, forged: str
+) -> None:
+    user = emulator.user(606, first_name="Alex")
+    await _ready(bot, user)
+    update_id = await user.tap_data(forged)
+    await bot.settle(update_id)
+    answer = user.messages_since(update_id)
+    assert answer, "never silence"
+    assert answer[-1].button_labels, "never a dead end"
+    assert not user.callback_answers or all(a.query_id for a in user.callback_answers)

@@ -1,0 +1,71 @@
+"""Driving the real bot like a person does: over HTTP, through the Bot API emulator."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from app.context import SERVICES_KEY, AllianceApplication, Services
+from app.lifecycle import running
+from app.settings import Settings
+from bot import ALLOWED_UPDATES, build_application
+from core.clock import FakeClock
+from emulator import BotApiEmulator, BotMessage, FakeUser
+
+
+class BotHarness:
+    """The bot running against the emulator, restartable, with a clock the test controls."""
+
+    def __init__(self, emulator: BotApiEmulator, settings: Settings, clock: FakeClock) -> None:
+        self.emulator = emulator
+        self.settings = settings
+        self.clock = clock
+        self.application: AllianceApplication | None = None
+        self._running: object | None = None
+
+    @property
+    def services(self) -> Services:
+        assert self.application is not None
+        services: Services = self.application.bot_data[SERVICES_KEY]
+        return services
+
+    async def start(self) -> None:
+        self.application = build_application(
+            self.settings,
+            token=self.emulator.token,
+            base_url=self.emulator.base_url,
+            clock=self.clock,
+        )
+        context = running(self.application, ALLOWED_UPDATES)
+        await context.__aenter__()
+        self._running = context
+
+    async def stop(self) -> None:
+        if self._running is not None:
+            context, self._running = self._running, None
+            await context.__aexit__(None, None, None)  # type: ignore[attr-defined]
+
+    async def restart(self) -> None:
+        """A new process in all but name: nothing survives except the database."""
+        await self.stop()
+        await self.start()
+
+    def with_settings(self, **changes: str) -> None:
+        self.settings = replace(self.settings, **changes)  # type: ignore[arg-type]
+
+    async def settle(self, update_id: int) -> None:
+        await self.services.processor.wait_done(update_id)
+
+    async def say(self, user: FakeUser, text: str) -> list[BotMessage]:
+        """Send a message and return everything the bot sent or edited in answer."""
+        update_id = await user.send_text(text)
+        await self.settle(update_id)
+        return user.messages_since(update_id)
+
+    async def tap(self, user: FakeUser, label: str, message_id: int | None = None) -> list[BotMessage]:
+        update_id = await user.tap(label, message_id=message_id)
+        await self.settle(update_id)
+        return user.messages_since(update_id)
+
+
+def texts(messages: list[BotMessage]) -> str:
+    return "\n---\n".join(message.text for message in messages)
