@@ -84,6 +84,8 @@ class BotApiEmulator:
         await runner.setup()
         sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
         try:
+            # a fixed port can be reused at once after stop()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((host, port))
             await web.SockSite(runner, sock).start()
         except BaseException:
@@ -92,6 +94,7 @@ class BotApiEmulator:
             raise
         self._runner, self._socket = runner, sock
         self._host, self._port = host, sock.getsockname()[1]
+        self.queue.resume()
         logger.info("Bot API emulator listening on %s:%d", host, self._port)
 
     async def stop(self) -> None:

@@ -80,6 +80,9 @@ class UpdateQueue:
         """Prepare for a (re)start, binding the condition to the running loop."""
         self._stopped = False
         self._cond = asyncio.Condition()
+        if self.webhook is not None:  # a fresh semaphore, too, for the loop now running
+            hook = self.webhook
+            self.webhook = Webhook(hook.url, hook.secret_token, hook.max_connections)
 
     async def push(self, update: PendingUpdate) -> None:
         self.pending.append(update)
@@ -160,12 +163,15 @@ class UpdateQueue:
             self.webhook = None
             return
         self.webhook = Webhook(url, secret_token, max_connections)
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=httpx.Timeout(30.0), trust_env=False)
         async with self._cond:
             self._cond.notify_all()  # a pending poller must learn that a webhook is active
-        for chat_id in dict.fromkeys(u.chat_id for u in self.pending):
-            self._start_worker(chat_id)
+        self.resume()
+
+    def resume(self) -> None:
+        """Start delivering what is pending (after setWebhook or a restart)."""
+        if self.webhook is not None:
+            for chat_id in dict.fromkeys(u.chat_id for u in self.pending):
+                self._start_worker(chat_id)
 
     async def delete_webhook(self, drop: bool) -> None:
         await self._stop_workers()
@@ -223,7 +229,8 @@ class UpdateQueue:
             status: int | None = None
             error: str
             async with webhook.semaphore:
-                assert self._client is not None
+                if self._client is None:
+                    self._client = httpx.AsyncClient(timeout=httpx.Timeout(30.0), trust_env=False)
                 try:
                     response = await self._client.post(webhook.url, content=body, headers=headers)
                     status = response.status_code

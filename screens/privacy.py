@@ -18,7 +18,9 @@ def my_data(t: Translator, language_code: str, agreed_at: datetime | None) -> Sc
         t._("• Votre langue : {language}", language=language(language_code).native_name),
     ]
     if agreed_at is not None:
-        lines.append(t._("• Votre accord, donné le {date}", date=t.day(agreed_at.astimezone(t.zone))))
+        lines.append(
+            t._("• Votre accord, donné le {date}", date=t.day(agreed_at.astimezone(t.zone)))
+        )
     lines.append(t._("Personne d'autre ne voit ces informations sans votre accord."))
     return Screen(
         "\n".join(lines),

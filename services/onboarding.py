@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,8 +58,9 @@ async def arrive(
         view = await _view(session, person)
         if not view.ready:
             person.onboarding_stage = Stage.LANGUAGE
+            view = replace(view, stage=Stage.LANGUAGE)
         invite = await _take_invite(session, person, payload, now) if payload else None
-        return Arrival(await _view(session, person), invite)
+        return Arrival(view, invite)
 
 
 async def visit(db: SessionFactory, visitor: Visitor, now: datetime, default: str) -> PersonView:

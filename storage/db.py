@@ -32,7 +32,11 @@ def create_engine(database_url: str) -> AsyncEngine:
     url = async_url(database_url)
     if url.get_backend_name() == "sqlite":
         _ensure_sqlite_directory(url)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        # SQLite has one writer at a time: queueing for a single connection in asyncio is
+        # far faster than SQLite's busy-wait sleeps when several connections collide.
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
+        )
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
@@ -51,6 +55,7 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     """WAL lets readers run beside a writer; SQLite leaves foreign keys off unless asked."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable with WAL, one fsync per checkpoint
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

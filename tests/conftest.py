@@ -19,7 +19,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     """Every test that needs a database runs on SQLite and on PostgreSQL."""
     backend = request.param
     if backend == "postgresql" and postgres_admin_url() is None:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql://postgres@127.0.0.1/postgres)")
+        pytest.skip(
+            f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql://postgres@127.0.0.1/postgres)"
+        )
     with temporary_database(backend, tmp_path) as url:
         yield url
 
@@ -48,7 +50,9 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 
 
 @pytest.fixture
-async def bot(emulator: BotApiEmulator, settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
+async def bot(
+    emulator: BotApiEmulator, settings: Settings, clock: FakeClock
+) -> AsyncIterator[BotHarness]:
     harness = BotHarness(emulator, settings, clock)
     await harness.start()
     try:

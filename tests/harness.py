@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from app.context import SERVICES_KEY, AllianceApplication, Services
-from app.lifecycle import running
+from app.lifecycle import Webhook, running
 from app.settings import Settings
 from bot import ALLOWED_UPDATES, build_application
 from core.clock import FakeClock
@@ -15,8 +13,15 @@ from emulator import BotApiEmulator, BotMessage, FakeUser
 class BotHarness:
     """The bot running against the emulator, restartable, with a clock the test controls."""
 
-    def __init__(self, emulator: BotApiEmulator, settings: Settings, clock: FakeClock) -> None:
+    def __init__(
+        self,
+        emulator: BotApiEmulator,
+        settings: Settings,
+        clock: FakeClock,
+        webhook: Webhook | None = None,
+    ) -> None:
         self.emulator = emulator
+        self.webhook = webhook
         self.settings = settings
         self.clock = clock
         self.application: AllianceApplication | None = None
@@ -35,7 +40,7 @@ class BotHarness:
             base_url=self.emulator.base_url,
             clock=self.clock,
         )
-        context = running(self.application, ALLOWED_UPDATES)
+        context = running(self.application, ALLOWED_UPDATES, self.webhook)
         await context.__aenter__()
         self._running = context
 
@@ -49,9 +54,6 @@ class BotHarness:
         await self.stop()
         await self.start()
 
-    def with_settings(self, **changes: str) -> None:
-        self.settings = replace(self.settings, **changes)  # type: ignore[arg-type]
-
     async def settle(self, update_id: int) -> None:
         await self.services.processor.wait_done(update_id)
 
@@ -61,7 +63,9 @@ class BotHarness:
         await self.settle(update_id)
         return user.messages_since(update_id)
 
-    async def tap(self, user: FakeUser, label: str, message_id: int | None = None) -> list[BotMessage]:
+    async def tap(
+        self, user: FakeUser, label: str, message_id: int | None = None
+    ) -> list[BotMessage]:
         update_id = await user.tap(label, message_id=message_id)
         await self.settle(update_id)
         return user.messages_since(update_id)

@@ -12,7 +12,9 @@ from storage.models import Invite, Person
 from tests.harness import BotHarness, texts
 
 
-async def test_a_valid_invite_is_kept_and_used_once(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_a_valid_invite_is_kept_and_used_once(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     code = await create_invite(bot.services.db, "person", bot.clock.now())
     first = emulator.user(701, first_name="Ana")
     answer = await bot.say(first, f"/start {code}")
@@ -40,7 +42,9 @@ async def test_an_expired_invite_is_explained(bot: BotHarness, emulator: BotApiE
     assert answer[-1].button_labels[0] == "✓ Français"
 
 
-async def test_an_unknown_or_malformed_code_is_explained(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_an_unknown_or_malformed_code_is_explained(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     user = emulator.user(704, first_name="Dan")
     for payload in ("abcdefghijklmnop", "not/a%code", "x" * 80):
         answer = await bot.say(user, f"/start {payload}")

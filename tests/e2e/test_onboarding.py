@@ -38,7 +38,9 @@ async def test_onboarding_in_french(bot: BotHarness, emulator: BotApiEmulator) -
         assert consent_row.agreed_at == bot.clock.now()
 
 
-async def test_onboarding_in_arabic_reads_right_to_left(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_onboarding_in_arabic_reads_right_to_left(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     amal = emulator.user(502, first_name="Amal", language_code="ar")
 
     welcome = await bot.say(amal, "/start")
@@ -54,7 +56,9 @@ async def test_onboarding_in_arabic_reads_right_to_left(bot: BotHarness, emulato
     assert "/effacer" in texts(consent)
 
 
-async def test_language_is_preselected_from_telegram(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_language_is_preselected_from_telegram(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     olena = emulator.user(503, first_name="Olena", language_code="uk")
     welcome = await bot.say(olena, "/start")
     assert "✓ Українська" in welcome[-1].button_labels
@@ -69,7 +73,9 @@ async def test_language_is_preselected_from_telegram(bot: BotHarness, emulator: 
     assert "✓ Français" in welcome[-1].button_labels
 
 
-async def test_choosing_another_language_than_telegrams(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_choosing_another_language_than_telegrams(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     sami = emulator.user(506, first_name="Sami", language_code="fr")
     await bot.say(sami, "/start")
     consent = await bot.tap(sami, "English")
@@ -90,7 +96,9 @@ async def test_tell_me_more_then_agree(bot: BotHarness, emulator: BotApiEmulator
     assert "Que voulez-vous faire ?" in texts(menu)
 
 
-async def test_refusal_keeps_nothing_but_the_refusal(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_refusal_keeps_nothing_but_the_refusal(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     noa = emulator.user(508_123_456, first_name="Noa")
     await bot.say(noa, "/start")
     await bot.tap(noa, "✓ Français")
@@ -121,7 +129,9 @@ async def test_an_old_no_thanks_button_does_not_erase_a_set_up_person(
         assert await session.scalar(select(func.count()).select_from(Person)) == 1
 
 
-async def test_restart_in_the_middle_of_onboarding_resumes(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_restart_in_the_middle_of_onboarding_resumes(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     omar = emulator.user(510, first_name="Omar", language_code="ar")
     await bot.say(omar, "/start")
     consent = await bot.tap(omar, RIGHT_TO_LEFT_MARK + "English")
@@ -158,7 +168,9 @@ async def test_language_can_change_any_time(bot: BotHarness, emulator: BotApiEmu
     assert menu[-1].button_labels[0] != "❓ Aide et contacts"
 
 
-async def test_commands_are_registered_in_every_language(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_commands_are_registered_in_every_language(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     descriptions = {
         language: {c["command"]: c["description"] for c in emulator.commands[("default", language)]}
         for language in ("", "fr", "en", "ar", "uk")

@@ -18,12 +18,16 @@ SECRET_TOKEN = "987654321:process-test-token-abcdefghijkl"
 
 
 def _environment(**overrides: str) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ALLIANCE_", "DATABASE_"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "ALLIANCE_", "DATABASE_"))
+    }
     return {**base, "PYTHONUNBUFFERED": "1", **overrides}
 
 
 def _bot(*arguments: str, env: dict[str, str], cwd: Path = ROOT) -> subprocess.Popen[str]:
-    return subprocess.Popen(  # noqa: S603 - our own entry point
+    return subprocess.Popen(
         [sys.executable, str(ROOT / "bot.py"), *arguments],
         cwd=cwd,
         env=env,
@@ -49,7 +53,7 @@ def test_invalid_configuration_is_one_clear_line_and_exit_2(
     variable: str, value: str, named: str, tmp_path: Path
 ) -> None:
     process = _bot("db", "upgrade", env=_environment(**{variable: value}), cwd=tmp_path)
-    out, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=60)
     assert process.returncode == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1 and named in lines[0], err
@@ -65,14 +69,22 @@ def test_run_without_a_token_says_so(tmp_path: Path) -> None:
 
 def test_webhook_mode_requires_a_valid_secret(tmp_path: Path) -> None:
     env = _environment(TELEGRAM_BOT_TOKEN=SECRET_TOKEN)
-    process = _bot("run", "--webhook", "https://example.org/hook", "--secret", "no spaces!", env=env, cwd=tmp_path)
+    process = _bot(
+        "run",
+        "--webhook",
+        "https://example.org/hook",
+        "--secret",
+        "no spaces!",
+        env=env,
+        cwd=tmp_path,
+    )
     _, err = process.communicate(timeout=60)
     assert process.returncode == 2 and "--secret" in err
 
 
 def test_db_upgrade_creates_the_default_sqlite_database(tmp_path: Path) -> None:
     process = _bot("db", "upgrade", env=_environment(), cwd=tmp_path)
-    out, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert (tmp_path / "data" / "alliance.db").is_file()
 
@@ -132,9 +144,13 @@ def test_the_demo_runs_with_no_token_and_no_network(tmp_path: Path) -> None:
 
 def test_the_demo_keeps_its_database_when_asked(tmp_path: Path) -> None:
     database = tmp_path / "demo.db"
-    process = _bot("demo", "--db", str(database), "--language", "en", env=_environment(), cwd=tmp_path)
+    process = _bot(
+        "demo", "--db", str(database), "--language", "en", env=_environment(), cwd=tmp_path
+    )
     out, _ = process.communicate("/start\n2\n1\n", timeout=120)
     assert "✓ English" in out and database.is_file()
-    process = _bot("demo", "--db", str(database), "--language", "en", env=_environment(), cwd=tmp_path)
+    process = _bot(
+        "demo", "--db", str(database), "--language", "en", env=_environment(), cwd=tmp_path
+    )
     out, _ = process.communicate("/menu\n", timeout=120)
     assert "What would you like to do" in out or "❓" in out

@@ -71,7 +71,9 @@ async def test_before_consent_stray_input_brings_back_the_current_step(
     assert user.messages_since(update_id)[-1].button_labels[0] == "✅ J'accepte"
 
 
-async def test_someone_never_seen_writing_text_is_welcomed(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_someone_never_seen_writing_text_is_welcomed(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     user = emulator.user(604, first_name="Alex", language_code="en")
     answer = await bot.say(user, "hello")
     assert answer[-1].button_labels[1] == "✓ English"

@@ -1,4 +1,4 @@
-"""Fixtures for the emulator's own tests: a running emulator and an HTTP client speaking PTB's dialect."""
+"""Fixtures for the emulator's own tests: a running emulator and a PTB-like HTTP client."""
 
 from __future__ import annotations
 
@@ -31,7 +31,11 @@ class Api:
         self.client = client
 
     async def raw(self, method: str, **params: Any) -> httpx.Response:
-        data = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items() if v is not None}
+        data = {
+            k: v if isinstance(v, str) else json.dumps(v)
+            for k, v in params.items()
+            if v is not None
+        }
         return await self.client.post(method, data=data)
 
     async def call(self, method: str, **params: Any) -> Any:

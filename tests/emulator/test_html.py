@@ -10,7 +10,10 @@ from emulator.html import EntityParseError, format_text, parse_html
 @pytest.mark.parametrize(
     ("html", "plain"),
     [
-        ("<b>bold</b> <strong>s</strong> <i>i</i> <em>e</em> <u>u</u> <ins>n</ins>", "bold s i e u n"),
+        (
+            "<b>bold</b> <strong>s</strong> <i>i</i> <em>e</em> <u>u</u> <ins>n</ins>",
+            "bold s i e u n",
+        ),
         ("<s>a</s><strike>b</strike><del>c</del>", "abc"),
         ('<span class="tg-spoiler">x</span><tg-spoiler>y</tg-spoiler>', "xy"),
         ('<a href="https://example.org/?a=1&amp;b=2">link</a>', "link"),
@@ -51,7 +54,10 @@ def test_pre_with_language_is_one_entity() -> None:
         ("text</b>", "Unexpected end tag at byte offset 4"),
         ("<b", "Unclosed start tag at byte offset 0"),
         ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
-        ('<a href"x">l</a>', 'Expected equal sign in declaration of an attribute of the tag "a" at byte offset 0'),
+        (
+            '<a href"x">l</a>',
+            'Expected equal sign in declaration of an attribute of the tag "a" at byte offset 0',
+        ),
     ],
 )
 def test_errors_read_like_the_real_server(html: str, message: str) -> None:
@@ -61,7 +67,10 @@ def test_errors_read_like_the_real_server(html: str, message: str) -> None:
 
 
 def test_format_text_trims_and_keeps_markdown_raw() -> None:
-    assert format_text("  \n<b>hi</b>\n\n", "HTML") == ("hi", [{"type": "bold", "offset": 0, "length": 2}])
+    assert format_text("  \n<b>hi</b>\n\n", "HTML") == (
+        "hi",
+        [{"type": "bold", "offset": 0, "length": 2}],
+    )
     assert format_text("*bold*", "MarkdownV2") == ("*bold*", [])
     with pytest.raises(EntityParseError, match="unsupported parse_mode"):
         format_text("x", "BBCode")

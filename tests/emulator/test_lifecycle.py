@@ -8,6 +8,7 @@ import time
 
 import httpx
 import pytest
+from aiohttp import web
 
 from emulator import BotApiEmulator
 
@@ -30,7 +31,9 @@ async def test_start_stop_twice_leaves_nothing_running() -> None:
         port = emu.port
         assert emu.base_url == f"http://127.0.0.1:{port}/bot"
         user = emu.user(1)
-        async with httpx.AsyncClient(base_url=f"{emu.base_url}{emu.token}/", trust_env=False) as client:
+        async with httpx.AsyncClient(
+            base_url=f"{emu.base_url}{emu.token}/", trust_env=False
+        ) as client:
             poll = asyncio.create_task(client.post("getUpdates", data={"timeout": "50"}))
             await asyncio.sleep(0.05)
             await client.post("setWebhook", data={"url": "http://127.0.0.1:9/unreachable"})
@@ -44,7 +47,9 @@ async def test_start_stop_twice_leaves_nothing_running() -> None:
         assert others() == before
         assert port_is_closed(port)
         await emu.start()
-        async with httpx.AsyncClient(base_url=f"{emu.base_url}{emu.token}/", trust_env=False) as client:
+        async with httpx.AsyncClient(
+            base_url=f"{emu.base_url}{emu.token}/", trust_env=False
+        ) as client:
             await client.post("deleteWebhook", data={"drop_pending_updates": "true"})
         await emu.stop()
 
@@ -76,3 +81,36 @@ async def test_many_emulators_in_sequence() -> None:
         await emu.stop()
     assert others() == before
     assert all(port_is_closed(port) for port in ports)
+
+
+@pytest.mark.asyncio
+async def test_webhook_survives_a_restart() -> None:
+    received: list[int] = []
+    arrived = asyncio.Event()
+
+    async def hook(request: web.Request) -> web.Response:
+        received.append((await request.json())["update_id"])
+        arrived.set()
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    emu = BotApiEmulator()
+    try:
+        await emu.start()
+        async with httpx.AsyncClient(
+            base_url=f"{emu.base_url}{emu.token}/", trust_env=False
+        ) as client:
+            await client.post("setWebhook", data={"url": url})
+        await emu.stop()
+        update_id = await emu.user(1).send_text("sent while the server was down")
+        await emu.start()
+        await asyncio.wait_for(arrived.wait(), 5)
+        assert received == [update_id]
+    finally:
+        await emu.stop()
+        await runner.cleanup()

@@ -10,7 +10,11 @@ import pytest
 from emulator import BotApiEmulator
 from tests.emulator.conftest import Api, FakeClock
 
-KEYBOARD = {"inline_keyboard": [[{"text": "Yes", "callback_data": "yes"}, {"text": "No", "callback_data": "no"}]]}
+KEYBOARD = {
+    "inline_keyboard": [
+        [{"text": "Yes", "callback_data": "yes"}, {"text": "No", "callback_data": "no"}]
+    ]
+}
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are"
     " exactly the same as a current content and reply markup of the message"
@@ -45,14 +49,27 @@ async def test_json_and_query_string_bodies(emu: BotApiEmulator, api: Api) -> No
 async def test_send_message_shape_and_storage(emu: BotApiEmulator, api: Api) -> None:
     user = emu.user(10, first_name="Ann")
     result = await api.call(
-        "sendMessage", chat_id=10, text="<b>Hi</b> &amp; bye", parse_mode="HTML", reply_markup=KEYBOARD
+        "sendMessage",
+        chat_id=10,
+        text="<b>Hi</b> &amp; bye",
+        parse_mode="HTML",
+        reply_markup=KEYBOARD,
     )
     assert result["chat"] == {"id": 10, "type": "private", "first_name": "Ann"}
-    assert result["from"] == {"id": 123456, "is_bot": True, "first_name": "Alliance", "username": "alliance_test_bot"}
+    assert result["from"] == {
+        "id": 123456,
+        "is_bot": True,
+        "first_name": "Alliance",
+        "username": "alliance_test_bot",
+    }
     assert result["text"] == "Hi & bye" and result["reply_markup"] == KEYBOARD
     assert result["entities"] == [{"type": "bold", "offset": 0, "length": 2}]
     message = user.last_message
-    assert (message.text, message.raw_text, message.parse_mode) == ("Hi & bye", "<b>Hi</b> &amp; bye", "HTML")
+    assert (message.text, message.raw_text, message.parse_mode) == (
+        "Hi & bye",
+        "<b>Hi</b> &amp; bye",
+        "HTML",
+    )
     assert message.button_labels == ["Yes", "No"] and message.buttons[0][1].callback_data == "no"
 
 
@@ -62,7 +79,9 @@ async def test_reply_keyboards_are_stored_but_not_echoed(emu: BotApiEmulator, ap
     markup = {"keyboard": [[{"text": "Share", "request_contact": True}]], "resize_keyboard": True}
     result = await api.call("sendMessage", chat_id=11, text="Please", reply_markup=markup)
     assert "reply_markup" not in result
-    assert emu.user(11).last_message.reply_markup == markup and emu.user(11).last_message.buttons == []
+    assert (
+        emu.user(11).last_message.reply_markup == markup and emu.user(11).last_message.buttons == []
+    )
 
 
 @pytest.mark.asyncio
@@ -71,25 +90,38 @@ async def test_reply_keyboards_are_stored_but_not_echoed(emu: BotApiEmulator, ap
     [
         ({"chat_id": 1, "text": ""}, "Bad Request: message text is empty"),
         ({"chat_id": 1, "text": " \n "}, "Bad Request: message text is empty"),
-        ({"chat_id": 1, "text": "<b></b>", "parse_mode": "HTML"}, "Bad Request: message text is empty"),
+        (
+            {"chat_id": 1, "text": "<b></b>", "parse_mode": "HTML"},
+            "Bad Request: message text is empty",
+        ),
         ({"chat_id": 1, "text": "😀" * 2049}, "Bad Request: message is too long"),
         (
             {"chat_id": 1, "text": "a <x> b", "parse_mode": "HTML"},
             'Bad Request: can\'t parse entities: Unsupported start tag "x" at byte offset 2',
         ),
         (
-            {"chat_id": 1, "text": "t", "reply_markup": {"inline_keyboard": [[{"text": "A", "callback_data": "x" * 65}]]}},
+            {
+                "chat_id": 1,
+                "text": "t",
+                "reply_markup": {"inline_keyboard": [[{"text": "A", "callback_data": "x" * 65}]]},
+            },
             "Bad Request: BUTTON_DATA_INVALID",
         ),
         (
-            {"chat_id": 1, "text": "t", "reply_markup": {"inline_keyboard": [[{"text": "A", "callback_data": ""}]]}},
+            {
+                "chat_id": 1,
+                "text": "t",
+                "reply_markup": {"inline_keyboard": [[{"text": "A", "callback_data": ""}]]},
+            },
             "Bad Request: BUTTON_DATA_INVALID",
         ),
         ({"chat_id": 999, "text": "hi"}, "Bad Request: chat not found"),
         ({"chat_id": "@nobody", "text": "hi"}, "Bad Request: chat not found"),
     ],
 )
-async def test_send_message_errors(emu: BotApiEmulator, api: Api, params: dict[str, object], description: str) -> None:
+async def test_send_message_errors(
+    emu: BotApiEmulator, api: Api, params: dict[str, object], description: str
+) -> None:
     emu.user(1)
     assert await api.error("sendMessage", **params) == (400, description)
     assert emu.user(1).messages == []
@@ -99,7 +131,10 @@ async def test_send_message_errors(emu: BotApiEmulator, api: Api, params: dict[s
 async def test_blocked_user(emu: BotApiEmulator, api: Api) -> None:
     user = emu.user(3)
     user.block()
-    assert await api.error("sendMessage", chat_id=3, text="hi") == (403, "Forbidden: bot was blocked by the user")
+    assert await api.error("sendMessage", chat_id=3, text="hi") == (
+        403,
+        "Forbidden: bot was blocked by the user",
+    )
     assert await api.error("sendChatAction", chat_id=3, action="typing") == (
         403,
         "Forbidden: bot was blocked by the user",
@@ -137,8 +172,12 @@ async def test_lenient_mode_records_but_answers() -> None:
     await emu.start()
     try:
         emu.user(1)
-        async with httpx.AsyncClient(base_url=f"{emu.base_url}{emu.token}/", trust_env=False) as client:
-            response = await client.post("sendMessage", data={"chat_id": "1", "text": "hi", "colour": "red"})
+        async with httpx.AsyncClient(
+            base_url=f"{emu.base_url}{emu.token}/", trust_env=False
+        ) as client:
+            response = await client.post(
+                "sendMessage", data={"chat_id": "1", "text": "hi", "colour": "red"}
+            )
         assert response.status_code == 200
         assert len(emu.violations) == 1
     finally:
@@ -158,14 +197,21 @@ async def test_edit_message_text(emu: BotApiEmulator, api: Api) -> None:
     sent = await api.call("sendMessage", chat_id=5, text="Question?", reply_markup=KEYBOARD)
     mid = sent["message_id"]
     before = user.last_message.sequence
-    assert await api.error("editMessageText", chat_id=5, message_id=mid, text="Question?", reply_markup=KEYBOARD) == (
+    assert await api.error(
+        "editMessageText", chat_id=5, message_id=mid, text="Question?", reply_markup=KEYBOARD
+    ) == (
         400,
         NOT_MODIFIED,
     )
     edited = await api.call("editMessageText", chat_id=5, message_id=mid, text="Answered")
     assert edited["text"] == "Answered" and "reply_markup" not in edited and "edit_date" in edited
     message = user.last_message
-    assert message.edited and message.text == "Answered" and message.buttons == [] and message.sequence > before
+    assert (
+        message.edited
+        and message.text == "Answered"
+        and message.buttons == []
+        and message.sequence > before
+    )
     assert await api.error("editMessageText", chat_id=5, message_id=99, text="x") == (
         400,
         "Bad Request: message to edit not found",
@@ -179,8 +225,12 @@ async def test_edit_message_text(emu: BotApiEmulator, api: Api) -> None:
 @pytest.mark.asyncio
 async def test_edit_reply_markup_and_delete(emu: BotApiEmulator, api: Api) -> None:
     user = emu.user(6)
-    mid = (await api.call("sendMessage", chat_id=6, text="Pick", reply_markup=KEYBOARD))["message_id"]
-    assert await api.error("editMessageReplyMarkup", chat_id=6, message_id=mid, reply_markup=KEYBOARD) == (
+    mid = (await api.call("sendMessage", chat_id=6, text="Pick", reply_markup=KEYBOARD))[
+        "message_id"
+    ]
+    assert await api.error(
+        "editMessageReplyMarkup", chat_id=6, message_id=mid, reply_markup=KEYBOARD
+    ) == (
         400,
         NOT_MODIFIED,
     )
@@ -198,12 +248,18 @@ async def test_edit_reply_markup_and_delete(emu: BotApiEmulator, api: Api) -> No
 async def test_answer_callback_query(emu: BotApiEmulator, api: Api, fake_clock: FakeClock) -> None:
     user = emu.user(8)
     await api.call("sendMessage", chat_id=8, text="Pick", reply_markup=KEYBOARD)
-    invalid = (400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+    invalid = (
+        400,
+        "Bad Request: query is too old and response timeout expired or query ID is invalid",
+    )
     assert await api.error("answerCallbackQuery", callback_query_id="nope") == invalid
 
     await user.tap("Yes")
     first = emu.unanswered_callback_queries()[0]
-    assert await api.call("answerCallbackQuery", callback_query_id=first, text="Done", show_alert=True) is True
+    assert (
+        await api.call("answerCallbackQuery", callback_query_id=first, text="Done", show_alert=True)
+        is True
+    )
     assert await api.error("answerCallbackQuery", callback_query_id=first) == invalid
     assert user.callback_answers[0].text == "Done" and user.callback_answers[0].show_alert
 
@@ -223,7 +279,9 @@ async def test_commands_are_stored_per_scope_and_language(emu: BotApiEmulator, a
     assert emu.commands == {("default", "fr"): fr, ("all_private_chats", ""): en}
     assert await api.call("getMyCommands", language_code="fr") == fr
     assert await api.call("getMyCommands") == []
-    assert await api.error("setMyCommands", commands=[{"command": "Start", "description": "x"}]) == (
+    assert await api.error(
+        "setMyCommands", commands=[{"command": "Start", "description": "x"}]
+    ) == (
         400,
         "Bad Request: BOT_COMMAND_INVALID",
     )
@@ -247,7 +305,9 @@ async def test_send_document_multipart(emu: BotApiEmulator, api: Api) -> None:
     assert message.document is not None and message.document["file_size"] == 8
     assert message.text == "Your file"
     assert emu.requests[-1].params["document"].filename == "export.csv"
-    assert await api.error("editMessageText", chat_id=9, message_id=message.message_id, text="x") == (
+    assert await api.error(
+        "editMessageText", chat_id=9, message_id=message.message_id, text="x"
+    ) == (
         400,
         "Bad Request: there is no text in the message to edit",
     )
@@ -257,9 +317,13 @@ async def test_send_document_multipart(emu: BotApiEmulator, api: Api) -> None:
 async def test_reply_parameters(emu: BotApiEmulator, api: Api) -> None:
     user = emu.user(12)
     await user.send_text("hello")
-    result = await api.call("sendMessage", chat_id=12, text="hi", reply_parameters={"message_id": 1})
+    result = await api.call(
+        "sendMessage", chat_id=12, text="hi", reply_parameters={"message_id": 1}
+    )
     assert result["reply_to_message"]["text"] == "hello"
-    assert await api.error("sendMessage", chat_id=12, text="hi", reply_parameters={"message_id": 50}) == (
+    assert await api.error(
+        "sendMessage", chat_id=12, text="hi", reply_parameters={"message_id": 50}
+    ) == (
         400,
         "Bad Request: message to be replied not found",
     )

@@ -23,10 +23,20 @@ def test_strings_stay_raw_and_the_rest_is_json_decoded() -> None:
     markup = {"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}
     params, violations = SPEC.validate(
         "sendMessage",
-        {"chat_id": "-100", "text": "123", "disable_notification": "true", "reply_markup": json.dumps(markup)},
+        {
+            "chat_id": "-100",
+            "text": "123",
+            "disable_notification": "true",
+            "reply_markup": json.dumps(markup),
+        },
     )
     assert violations == []
-    assert params == {"chat_id": -100, "text": "123", "disable_notification": True, "reply_markup": markup}
+    assert params == {
+        "chat_id": -100,
+        "text": "123",
+        "disable_notification": True,
+        "reply_markup": markup,
+    }
 
 
 def test_union_of_integer_and_string_falls_back_to_string() -> None:
@@ -57,8 +67,12 @@ def test_wrong_primitive_types() -> None:
 
 
 def test_nested_inline_keyboard_is_checked() -> None:
-    markup = {"inline_keyboard": [[{"text": "A", "callback_data": "a", "colour": "red"}, {"url": "u"}]]}
-    assert messages("sendMessage", {"chat_id": "1", "text": "x", "reply_markup": json.dumps(markup)}) == [
+    markup = {
+        "inline_keyboard": [[{"text": "A", "callback_data": "a", "colour": "red"}, {"url": "u"}]]
+    }
+    assert messages(
+        "sendMessage", {"chat_id": "1", "text": "x", "reply_markup": json.dumps(markup)}
+    ) == [
         "reply_markup.inline_keyboard[0][0].colour: unknown field",
         "reply_markup.inline_keyboard[0][1].text: missing required field",
     ]
@@ -66,13 +80,17 @@ def test_nested_inline_keyboard_is_checked() -> None:
 
 def test_scope_subtypes_are_discriminated_by_type() -> None:
     commands = json.dumps([{"command": "start", "description": "Start"}])
-    ok = SPEC.validate("setMyCommands", {"commands": commands, "scope": '{"type": "all_private_chats"}'})
+    ok = SPEC.validate(
+        "setMyCommands", {"commands": commands, "scope": '{"type": "all_private_chats"}'}
+    )
     assert ok[1] == []
     assert messages("setMyCommands", {"commands": commands, "scope": '{"type": "chat"}'}) == [
         "scope.chat_id: missing required field"
     ]
     bogus = messages("setMyCommands", {"commands": commands, "scope": '{"type": "everyone"}'})
-    assert len(bogus) == 1 and bogus[0].startswith("scope.type: expected one of all_chat_administrators")
+    assert len(bogus) == 1 and bogus[0].startswith(
+        "scope.type: expected one of all_chat_administrators"
+    )
 
 
 def test_length_limits_count_bytes_and_utf16_units() -> None:
@@ -110,4 +128,6 @@ def test_uploaded_files_and_attach_references() -> None:
 
 def test_json_body_values_are_checked_as_they_are() -> None:
     assert messages("sendMessage", {"chat_id": 5, "text": "hi", "disable_notification": True}) == []
-    assert messages("sendMessage", {"chat_id": 5, "text": 7}) == ["text: expected String, got Integer"]
+    assert messages("sendMessage", {"chat_id": 5, "text": 7}) == [
+        "text: expected String, got Integer"
+    ]

@@ -15,10 +15,12 @@ from emulator import BotApiEmulator
 from tests.emulator.conftest import Api, FakeClock
 
 CONFLICT_POLL = (
-    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+    "Conflict: terminated by other getUpdates request;"
+    " make sure that only one bot instance is running"
 )
 CONFLICT_WEBHOOK = (
-    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+    "Conflict: can't use getUpdates method while webhook is active;"
+    " use deleteWebhook to delete the webhook first"
 )
 
 
@@ -69,7 +71,12 @@ async def test_second_poller_terminates_the_first(emu: BotApiEmulator, api: Api)
 @pytest.mark.asyncio
 async def test_allowed_updates_filter_and_persist(emu: BotApiEmulator, api: Api) -> None:
     user = emu.user(1)
-    await api.call("sendMessage", chat_id=1, text="Pick", reply_markup={"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]})
+    await api.call(
+        "sendMessage",
+        chat_id=1,
+        text="Pick",
+        reply_markup={"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]},
+    )
     await user.send_text("text")
     await user.tap("A")
     updates = await api.call("getUpdates", allowed_updates=["callback_query"])
@@ -81,9 +88,16 @@ async def test_allowed_updates_filter_and_persist(emu: BotApiEmulator, api: Api)
 
 
 @pytest.mark.asyncio
-async def test_callback_queries_expire_after_150_seconds(emu: BotApiEmulator, api: Api, fake_clock: FakeClock) -> None:
+async def test_callback_queries_expire_after_150_seconds(
+    emu: BotApiEmulator, api: Api, fake_clock: FakeClock
+) -> None:
     user = emu.user(1)
-    await api.call("sendMessage", chat_id=1, text="Pick", reply_markup={"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]})
+    await api.call(
+        "sendMessage",
+        chat_id=1,
+        text="Pick",
+        reply_markup={"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]},
+    )
     await user.tap("A")
     await user.send_text("still here")
     fake_clock.now += 200
@@ -131,7 +145,13 @@ async def test_webhook_delivers_in_order_with_secret(emu: BotApiEmulator, api: A
 
     async def hook(request: web.Request) -> web.Response:
         body = json.loads(await request.read())
-        received.append((body["update_id"], request.headers.get("X-Telegram-Bot-Api-Secret-Token"), request.content_type))
+        received.append(
+            (
+                body["update_id"],
+                request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
+                request.content_type,
+            )
+        )
         if len(received) == 4:
             done.set()
         return web.Response(text="ok")
@@ -147,7 +167,11 @@ async def test_webhook_delivers_in_order_with_secret(emu: BotApiEmulator, api: A
         await ann.send_text("a3")
         await asyncio.wait_for(done.wait(), 5)
         info = await api.call("getWebhookInfo")
-        assert info["url"] == url and info["pending_update_count"] == 0 and info["max_connections"] == 2
+        assert (
+            info["url"] == url
+            and info["pending_update_count"] == 0
+            and info["max_connections"] == 2
+        )
         await api.call("deleteWebhook")
     ann_ids = [uid for uid, _, _ in received if uid in (1, 2, 4)]
     assert ann_ids == [1, 2, 4]
@@ -158,7 +182,9 @@ async def test_webhook_delivers_in_order_with_secret(emu: BotApiEmulator, api: A
 
 
 @pytest.mark.asyncio
-async def test_webhook_retries_with_backoff_and_keeps_chat_order(emu: BotApiEmulator, api: Api) -> None:
+async def test_webhook_retries_with_backoff_and_keeps_chat_order(
+    emu: BotApiEmulator, api: Api
+) -> None:
     answers = iter([500, 502, 200, 200])
     received: list[int] = []
     done = asyncio.Event()
@@ -197,6 +223,8 @@ async def test_webhook_connection_errors_are_retried(emu: BotApiEmulator, api: A
         await asyncio.sleep(0.01)
     assert emu.webhook_deliveries[:3] == [(1, None), (1, None), (1, None)]
     info = await api.call("getWebhookInfo")
-    assert info["pending_update_count"] == 1 and info["last_error_message"].startswith("Connection error")
+    assert info["pending_update_count"] == 1 and info["last_error_message"].startswith(
+        "Connection error"
+    )
     await api.call("deleteWebhook")
     assert len(await api.call("getUpdates")) == 1

@@ -19,7 +19,9 @@ async def pending(api: Api) -> list[dict[str, Any]]:
 
 async def keyboard(api: Api, chat_id: int, *labels: str, text: str = "Pick") -> int:
     rows = [[{"text": label, "callback_data": f"cb:{label}"}] for label in labels]
-    result = await api.call("sendMessage", chat_id=chat_id, text=text, reply_markup={"inline_keyboard": rows})
+    result = await api.call(
+        "sendMessage", chat_id=chat_id, text=text, reply_markup={"inline_keyboard": rows}
+    )
     message_id: int = result["message_id"]
     return message_id
 
@@ -50,13 +52,21 @@ async def test_every_update_kind_parses_with_ptb(emu: BotApiEmulator, api: Api) 
     first = updates[0].message
     assert first is not None and first.from_user is not None
     assert first.from_user.language_code == "en" and first.chat.type == "private"
-    assert first.entities[0].type == "bot_command" and first.entities[0].length == len("/start@alliance_test_bot")
+    assert first.entities[0].type == "bot_command" and first.entities[0].length == len(
+        "/start@alliance_test_bot"
+    )
     kinds = [u.message for u in updates[1:7]]
     assert all(m is not None for m in kinds)
-    assert kinds[0] is not None and kinds[0].sticker is not None and kinds[0].sticker.type == "regular"
+    assert (
+        kinds[0] is not None and kinds[0].sticker is not None and kinds[0].sticker.type == "regular"
+    )
     assert kinds[1] is not None and len(kinds[1].photo) == 3
     assert kinds[2] is not None and kinds[2].voice is not None
-    assert kinds[3] is not None and kinds[3].location is not None and kinds[3].location.latitude == 48.85
+    assert (
+        kinds[3] is not None
+        and kinds[3].location is not None
+        and kinds[3].location.latitude == 48.85
+    )
     assert kinds[4] is not None and kinds[4].contact is not None and kinds[4].contact.user_id == 1
     assert kinds[5] is not None and kinds[5].document is not None
     edited = updates[7].edited_message
@@ -124,7 +134,10 @@ async def test_messages_since_includes_edits(emu: BotApiEmulator, api: Api) -> N
     update_id = await user.send_text("next")
     await api.call("sendMessage", chat_id=1, text="reply")
     await api.call("editMessageText", chat_id=1, message_id=old, text="edited")
-    assert [(m.text, m.edited) for m in user.messages_since(update_id)] == [("reply", False), ("edited", True)]
+    assert [(m.text, m.edited) for m in user.messages_since(update_id)] == [
+        ("reply", False),
+        ("edited", True),
+    ]
     assert [m.text for m in user.messages] == ["edited", "reply"]
     with pytest.raises(LookupError):
         user.messages_since(999)
@@ -135,7 +148,9 @@ async def test_wait_for_message(emu: BotApiEmulator, api: Api) -> None:
     user = emu.user(1)
     await api.call("sendMessage", chat_id=1, text="before")
     update_id = await user.send_text("question")
-    waiter = asyncio.create_task(user.wait_for_message(lambda m: "answer" in m.text, after_update=update_id))
+    waiter = asyncio.create_task(
+        user.wait_for_message(lambda m: "answer" in m.text, after_update=update_id)
+    )
     await asyncio.sleep(0)
     await api.call("sendMessage", chat_id=1, text="thinking")
     assert not waiter.done()
@@ -161,5 +176,7 @@ async def test_group_messages(emu: BotApiEmulator, api: Api) -> None:
     message = update["message"]
     assert message["chat"] == {"id": -100, "type": "group", "title": "Team"}
     assert message["from"]["id"] == 1 and message["entities"][0]["length"] == 24
-    await api.call("sendMessage", chat_id=-100, text="Hello team", reply_parameters={"message_id": 1})
+    await api.call(
+        "sendMessage", chat_id=-100, text="Hello team", reply_parameters={"message_id": 1}
+    )
     assert group.last_message.text == "Hello team" and ann.messages == []

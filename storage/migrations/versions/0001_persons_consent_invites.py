@@ -47,7 +47,7 @@ def upgrade() -> None:
     op.create_table('persons',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('telegram_user_id', sa.BigInteger(), nullable=False),
-    sa.Column('language', sa.String(length=8), nullable=True),
+    sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('onboarding_stage', sa.String(length=16), nullable=False),
     sa.Column('invite_id', sa.Integer(), nullable=True),
     sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),

@@ -1,0 +1,76 @@
+"""Every screen, in every language, fits Telegram's limits and parses as Telegram HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.i18n import Translator, load_translations
+from core.invites import InviteStatus
+from core.languages import SUPPORTED_LANGUAGES
+from core.onboarding import Stage
+from core.screens import Screen
+from emulator.html import parse_html, utf16_len
+from screens import errors, fallback, home, onboarding, privacy
+from screens.fallback import Unusable
+
+AGREED = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
+
+SCREENS: list[Callable[[Translator], Screen]] = [
+    onboarding.welcome,
+    lambda t: onboarding.language_picker(t, t.code),
+    onboarding.language_chosen,
+    onboarding.consent,
+    onboarding.consent_details,
+    onboarding.agreed,
+    onboarding.refused,
+    lambda t: onboarding.resume(t, Stage.LANGUAGE, t.code),
+    *[lambda t, s=status: onboarding.invite_notice(t, s) for status in InviteStatus],
+    home.menu,
+    home.help_page,
+    home.stale_button,
+    lambda t: privacy.my_data(t, t.code, AGREED),
+    privacy.confirm_erase,
+    privacy.erased,
+    privacy.nothing_held,
+    privacy.kept,
+    *[lambda t, k=kind: fallback.unusable(t, k) for kind in Unusable],
+    lambda t: fallback.private_only(t, "alliance_bot"),
+    fallback.onboarding_first,
+    errors.something_went_wrong,
+]
+
+
+@pytest.fixture(scope="module")
+def translators() -> dict[str, Translator]:
+    translations = load_translations("fr", ZoneInfo("Europe/Paris"))
+    return {code: translations.get(code) for code in SUPPORTED_LANGUAGES}
+
+
+@pytest.mark.parametrize("code", SUPPORTED_LANGUAGES)
+@pytest.mark.parametrize("build", SCREENS)
+def test_screen_fits_telegram(
+    build: Callable[[Translator], Screen], code: str, translators: dict[str, Translator]
+) -> None:
+    t = translators[code]
+    screen = build(t)
+    plain, _ = parse_html(t.directional(screen.text))
+    assert 0 < utf16_len(plain) <= 4096
+    for row in screen.buttons:
+        assert len(row) <= 8
+        for button in row:
+            assert 0 < len(button.label) <= 40, button.label
+    if code != "fr":
+        assert screen.text != build(translators["fr"]).text, "shown untranslated"
+
+
+def test_dates_are_in_the_persons_language_and_the_sites_zone(
+    translators: dict[str, Translator],
+) -> None:
+    """23:30 UTC on the 25th is already the 26th in Paris."""
+    assert "26 novembre 2026" in privacy.my_data(translators["fr"], "fr", AGREED).text
+    assert "November 26, 2026" in privacy.my_data(translators["en"], "en", AGREED).text
+    assert "листопада" in privacy.my_data(translators["uk"], "uk", AGREED).text
