@@ -4,6 +4,8 @@
     python bot.py run --webhook URL --listen HOST:PORT --secret TOKEN
     python bot.py demo [--db FILE]         the real bot on an in-process Bot API, in a terminal
     python bot.py db upgrade               migrate the database to the latest schema
+    python bot.py site add --name N --timezone TZ --holidays REGION [--town T --postcode P]
+    python bot.py invite admin|referent|mediator|peer --site SITE [--name NAME]
 
 Nothing connects, reads the environment or loads catalogs at import time.
 """
@@ -23,14 +25,19 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
+from app import admin_cli
 from app.context import SERVICES_KEY, AllianceApplication, AllianceContext, Services
 from app.logs import configure_logging
 from app.processor import ChatOrderedProcessor
 from app.settings import ConfigError, Settings, load_settings
 from core.clock import Clock, SystemClock
 from core.i18n import load_translations
-from handlers import fallback, home, onboarding, privacy, system
+from core.quiet_hours import is_quiet
+from handlers import fallback, home, onboarding, privacy, staff, support, system
 from handlers.commands import register_commands
+from handlers.notify import send_notices
+from services import botinfo
+from services import privacy as privacy_service
 from services import updates as update_service
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
@@ -81,6 +88,8 @@ def build_application(
     application.add_handlers(onboarding.handlers())
     application.add_handlers(home.handlers())
     application.add_handlers(privacy.handlers())
+    application.add_handlers(staff.handlers())
+    application.add_handlers(support.handlers())  # ends with typed answers to questions
     application.add_handlers(fallback.handlers())
     application.add_error_handler(system.report_error)
     return application
@@ -90,15 +99,31 @@ async def _on_start(application: AllianceApplication) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await upgrade_to_head(services.engine)
     await register_commands(application.bot, services.translations)
+    await botinfo.remember(services.db, botinfo.BOT_USERNAME, application.bot.username)
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             _forget_old_updates, interval=timedelta(hours=6), first=0, name="forget-old-updates"
+        )
+        application.job_queue.run_repeating(
+            housekeeping, interval=timedelta(hours=1), first=60, name="privacy-housekeeping"
         )
 
 
 async def _on_stop(application: AllianceApplication) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await services.engine.dispose()
+
+
+async def housekeeping(context: AllianceContext) -> None:
+    """Retention warnings and erasures, sharing reminders; never at night."""
+    services = context.services
+    now = services.clock.now()
+    if is_quiet(now, services.settings.zone):
+        return
+    notices = await privacy_service.housekeeping(
+        services.db, now, services.settings.retention_months
+    )
+    await send_notices(context, notices)
 
 
 async def _forget_old_updates(context: AllianceContext) -> None:
@@ -164,6 +189,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     db_parser = commands.add_parser("db", help="database maintenance")
     db_parser.add_argument("action", choices=["upgrade"])
+    admin_cli.add_parsers(commands)
     return parser
 
 
@@ -183,6 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return asyncio.run(run_demo(settings, arguments.db, arguments.language))
             except KeyboardInterrupt:
                 return 0
+        elif arguments.command in {"site", "invite"}:
+            configure_logging(logging.WARNING)
+            return asyncio.run(admin_cli.run(settings, arguments, sys.stdout))
         elif arguments.command == "db":
             configure_logging()
             asyncio.run(_upgrade(settings))

@@ -38,6 +38,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     default_language: str = "fr"
     timezone: str = "Europe/Paris"
+    retention_months: int = 24
 
     @property
     def zone(self) -> ZoneInfo:
@@ -68,6 +69,7 @@ def load_settings(
         database_url=_check_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
         default_language=_check_language(get("ALLIANCE_DEFAULT_LANGUAGE") or "fr"),
         timezone=_check_timezone(get("ALLIANCE_TIMEZONE") or "Europe/Paris"),
+        retention_months=_check_months(get("ALLIANCE_RETENTION_MONTHS") or "24"),
     )
 
 
@@ -121,3 +123,11 @@ def _check_timezone(name: str) -> str:
             f"ALLIANCE_TIMEZONE is {name!r}, not a known time zone (example: Europe/Paris)"
         ) from None
     return name
+
+
+def _check_months(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 120:
+        raise ConfigError(
+            f"ALLIANCE_RETENTION_MONTHS is {value!r}: a whole number of months from 1 to 120"
+        )
+    return int(value)

@@ -19,6 +19,11 @@ class Action(StrEnum):
     CONSENT = "consent"
     PRIVACY = "privacy"
     ERASE = "erase"
+    EXPORT = "export"
+    SUPPORT = "support"
+    SITE = "site"
+    SHARE = "share"
+    STAFF = "staff"
 
 
 class Consent(StrEnum):

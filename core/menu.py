@@ -16,6 +16,8 @@ class MenuEntry:
 
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry(Action.HELP, N_("❓ Aide et contacts")),
+    MenuEntry(Action.SUPPORT, N_("🤝 Mon accompagnement")),
+    MenuEntry(Action.SHARE, N_("👁 Ce que je partage")),
     MenuEntry(Action.LANGUAGE_PICKER, N_("🌐 Langue")),
     MenuEntry(Action.PRIVACY, N_("🔒 Mes données")),
 )

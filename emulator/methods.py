@@ -282,6 +282,7 @@ class Methods:
             entities=entities,
             reply_to=reply_to,
             document=document,
+            file_content=file.data if isinstance(file, UploadedFile) else None,
         )
         return self.emu.message_dict(message)
 

@@ -55,6 +55,7 @@ class BotMessage:
     date: int
     sequence: int
     document: dict[str, Any] | None = None
+    file_content: bytes | None = None  # the uploaded bytes, for tests to read; never sent back
     entities: list[dict[str, Any]] = field(default_factory=list)
     edit_date: int | None = None
     reply_to_message: dict[str, Any] | None = None

@@ -232,6 +232,7 @@ class BotApiEmulator:
         entities: list[dict[str, Any]],
         reply_to: dict[str, Any] | None,
         document: dict[str, Any] | None = None,
+        file_content: bytes | None = None,
     ) -> BotMessage:
         self._sequence += 1
         message = BotMessage(
@@ -245,6 +246,7 @@ class BotApiEmulator:
             date=self.now(),
             sequence=self._sequence,
             document=document,
+            file_content=file_content,
             entities=entities,
             reply_to_message=reply_to,
         )

@@ -6,10 +6,15 @@ from telegram import Update
 
 from app.context import AllianceContext
 from core.i18n import Translator
+from core.screens import Screen
 from handlers import reply
 from screens import fallback, onboarding
+from screens import staff as staff_screens
+from services import accounts
 from services import onboarding as onboarding_service
+from services.accounts import Account, FormerStaff
 from services.onboarding import PersonView, Visitor
+from services.staff import StaffView
 
 
 def visitor_of(update: Update) -> Visitor:
@@ -19,12 +24,24 @@ def visitor_of(update: Update) -> Visitor:
     return Visitor(user.id, user.language_code)
 
 
-async def person_of(update: Update, context: AllianceContext) -> tuple[PersonView, Translator]:
-    services = context.services
-    person = await onboarding_service.visit(
-        services.db, visitor_of(update), services.clock.now(), services.settings.default_language
+async def account_of(update: Update, context: AllianceContext) -> tuple[Account, Translator]:
+    s = context.services
+    account = await accounts.identify(
+        s.db, visitor_of(update), s.clock.now(), s.settings.default_language
     )
-    return person, services.translations.get(person.language)
+    return account, s.translations.get(account.language)
+
+
+def staff_home(t: Translator, account: StaffView | FormerStaff) -> Screen:
+    if isinstance(account, FormerStaff):
+        return staff_screens.former_staff(t)
+    return staff_screens.home(t, account)
+
+
+async def show_staff_home(
+    update: Update, context: AllianceContext, account: StaffView | FormerStaff, t: Translator
+) -> None:
+    await reply.answer(update, context, t, staff_home(t, account))
 
 
 async def translator_of(update: Update, context: AllianceContext) -> Translator:
@@ -39,15 +56,19 @@ async def translator_of(update: Update, context: AllianceContext) -> Translator:
 async def ready_person(
     update: Update, context: AllianceContext
 ) -> tuple[PersonView, Translator] | None:
-    """The person, if onboarding is done; otherwise show where onboarding stands."""
-    person, t = await person_of(update, context)
-    if person.ready:
-        return person, t
+    """The person, if onboarding is done; otherwise show where onboarding stands.
+    Staff accounts are never persons: they are shown their own space instead."""
+    account, t = await account_of(update, context)
+    if not isinstance(account, PersonView):
+        await show_staff_home(update, context, account, t)
+        return None
+    if account.ready:
+        return account, t
     await reply.answer(
         update,
         context,
         t,
         fallback.onboarding_first(t),
-        onboarding.resume(t, person.stage, person.language),
+        onboarding.resume(t, account.stage, account.language),
     )
     return None

@@ -7,16 +7,19 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from app.context import AllianceContext
 from handlers import reply
-from handlers.common import person_of, translator_of
+from handlers.common import account_of, staff_home, translator_of
 from screens import fallback, home, onboarding
 from screens.fallback import Unusable
+from services.onboarding import PersonView
 
 
 async def answer_unusable(update: Update, context: AllianceContext) -> None:
     """The person sent something the bot cannot use: say so kindly and show the way on."""
-    person, t = await person_of(update, context)
+    person, t = await account_of(update, context)
     kind = _kind_of(update)
-    if person.ready:
+    if not isinstance(person, PersonView):
+        await reply.answer(update, context, t, fallback.unusable(t, kind), staff_home(t, person))
+    elif person.ready:
         await reply.answer(update, context, t, fallback.unusable(t, kind), home.menu(t))
     else:
         await reply.answer(
@@ -30,8 +33,10 @@ async def answer_unusable(update: Update, context: AllianceContext) -> None:
 
 async def answer_stale_button(update: Update, context: AllianceContext) -> None:
     """A button this version no longer knows (old message, or forged data)."""
-    person, t = await person_of(update, context)
-    if person.ready:
+    person, t = await account_of(update, context)
+    if not isinstance(person, PersonView):
+        await reply.answer(update, context, t, home.stale_button(t), staff_home(t, person))
+    elif person.ready:
         await reply.answer(update, context, t, home.stale_button(t), home.menu(t))
     else:
         await reply.answer(update, context, t, onboarding.resume(t, person.stage, person.language))

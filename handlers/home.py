@@ -8,12 +8,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from app.context import AllianceContext
 from core.actions import Action
 from handlers import reply
-from handlers.common import person_of, ready_person, translator_of
+from handlers.common import account_of, ready_person, translator_of
 from screens import home, onboarding
 
 
 async def show_menu(update: Update, context: AllianceContext) -> None:
-    """The person asks for the menu (/menu or a "Menu" button)."""
+    """The person asks for the menu (/menu or a "Menu" button); staff get their space."""
     found = await ready_person(update, context)
     if found is not None:
         _, t = found
@@ -27,9 +27,9 @@ async def show_help(update: Update, context: AllianceContext) -> None:
 
 
 async def pick_language(update: Update, context: AllianceContext) -> None:
-    """The person wants another language (/langue or the menu)."""
-    person, t = await person_of(update, context)
-    await reply.answer(update, context, t, onboarding.language_picker(t, person.language))
+    """Anyone wants another language (/langue or the menu)."""
+    account, t = await account_of(update, context)
+    await reply.answer(update, context, t, onboarding.language_picker(t, account.language))
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:

@@ -7,18 +7,33 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from app.context import AllianceContext
 from core.actions import Action, Consent, decode
-from core.languages import language
+from core.languages import language, match_language
 from handlers import reply
-from handlers.common import visitor_of
+from handlers.common import account_of, show_staff_home, visitor_of
 from handlers.fallback import answer_stale_button
 from screens import home, onboarding
+from screens import staff as staff_screens
+from services import accounts
 from services import onboarding as onboarding_service
+from services import staff as staff_service
+from services.accounts import FormerStaff
+from services.invites import PERSON, InviteInfo, read_invite
+from services.onboarding import PersonView
+from services.staff import Joined, StaffView
 
 
 async def start(update: Update, context: AllianceContext) -> None:
     """The person opens the bot, maybe from an invite link, and is welcomed."""
     s = context.services
     payload = context.args[0] if context.args else None
+    invite = await read_invite(s.db, payload, s.clock.now()) if payload else None
+    if invite is not None and invite.purpose != PERSON:
+        await join_staff(update, context, invite)
+        return
+    account, t = await account_of(update, context)
+    if not isinstance(account, PersonView):
+        await show_staff_home(update, context, account, t)
+        return
     arrival = await onboarding_service.arrive(
         s.db, visitor_of(update), payload, s.clock.now(), s.settings.default_language
     )
@@ -31,24 +46,54 @@ async def start(update: Update, context: AllianceContext) -> None:
     await reply.answer(update, context, t, *screens)
 
 
+async def join_staff(update: Update, context: AllianceContext, invite: InviteInfo) -> None:
+    """A professional opens their staff invite and lands in their space."""
+    s, user = context.services, update.effective_user
+    assert user is not None
+    language = match_language(user.language_code, s.settings.default_language)
+    result = await staff_service.join(
+        s.db, user.id, user.first_name, language, invite, s.clock.now()
+    )
+    if isinstance(result, Joined):
+        t = s.translations.get(result.staff.language)
+        await reply.answer(
+            update,
+            context,
+            t,
+            staff_screens.joined(t, result.role, result.site_name),
+            staff_screens.home(t, result.staff),
+        )
+    else:
+        t = s.translations.get(language)
+        await reply.answer(update, context, t, staff_screens.staff_invite_problem(t, result))
+
+
 async def choose_language(update: Update, context: AllianceContext) -> None:
     """The person taps their language; onboarding moves on to consent."""
     s, query = context.services, update.callback_query
     assert query is not None
     pressed = decode(query.data)
     code = pressed.argument if pressed else None
-    person = await onboarding_service.choose_language(
+    account = await accounts.set_language(
         s.db, visitor_of(update), code or "", s.clock.now(), s.settings.default_language
     )
-    if person is None:
+    if account is None:
         await answer_stale_button(update, context)
         return
-    t = s.translations.get(person.language)
-    await reply.settle(query, t, language(person.language).native_name)
-    if person.ready:
+    t = s.translations.get(account.language)
+    await reply.settle(query, t, language(account.language).native_name)
+    if isinstance(account, StaffView):
+        await reply.answer(
+            update, context, t, onboarding.language_chosen(t), staff_screens.home(t, account)
+        )
+    elif isinstance(account, FormerStaff):
+        await reply.answer(update, context, t, staff_screens.former_staff(t))
+    elif account.ready:
         await reply.answer(update, context, t, onboarding.language_chosen(t), home.menu(t))
     else:
-        await reply.answer(update, context, t, onboarding.resume(t, person.stage, person.language))
+        await reply.answer(
+            update, context, t, onboarding.resume(t, account.stage, account.language)
+        )
 
 
 async def decide_consent(update: Update, context: AllianceContext) -> None:

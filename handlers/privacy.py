@@ -1,6 +1,8 @@
-"""What Alliance keeps about the person, and erasing it."""
+"""The person's data: seeing all of it (/mesdonnees) and erasing it (/effacer)."""
 
 from __future__ import annotations
+
+import json
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
@@ -8,19 +10,27 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from app.context import AllianceContext
 from core.actions import Action, Erase, decode
 from handlers import reply
-from handlers.common import ready_person, translator_of, visitor_of
+from handlers.common import ready_person, show_staff_home, translator_of, visitor_of
 from screens import home, privacy
-from services import onboarding as onboarding_service
+from services import accounts
+from services import privacy as privacy_service
+from services.onboarding import PersonView
 
 
 async def show_my_data(update: Update, context: AllianceContext) -> None:
-    """The person looks at what the bot keeps about them."""
+    """The person sees everything the bot keeps about them, in words and as a JSON file."""
     found = await ready_person(update, context)
-    if found is not None:
-        person, t = found
-        await reply.answer(
-            update, context, t, privacy.my_data(t, person.language, person.agreed_at)
-        )
+    if found is None:
+        return
+    _, t = found
+    data = await privacy_service.export(context.services.db, visitor_of(update))
+    if data is None or update.effective_chat is None:
+        return
+    await reply.answer(update, context, t, privacy.export_summary(t, data))
+    document = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    await context.bot.send_document(
+        update.effective_chat.id, document, filename="alliance-mes-donnees.json"
+    )
 
 
 async def erase_me(update: Update, context: AllianceContext) -> None:
@@ -28,27 +38,32 @@ async def erase_me(update: Update, context: AllianceContext) -> None:
     query = update.callback_query
     pressed = decode(query.data) if query else None
     choice = pressed.argument if pressed else Erase.ASK
+    s = context.services
+    account = await accounts.peek(s.db, visitor_of(update), s.clock.now())
     t = await translator_of(update, context)
-    if choice == Erase.CONFIRM:
-        erased = await onboarding_service.erase(context.services.db, visitor_of(update))
+    if account is None:
+        await reply.answer(update, context, t, privacy.nothing_held(t))
+    elif not isinstance(account, PersonView):
+        await show_staff_home(update, context, account, t)
+    elif choice == Erase.CONFIRM:
+        erased = await privacy_service.erase(s.db, visitor_of(update), s.clock.now())
         if query is not None:
             await reply.settle(query, t, t._("🗑 Oui, tout effacer"))
-        await reply.answer(
-            update, context, t, privacy.erased(t) if erased else privacy.nothing_held(t)
-        )
+        done = privacy.erased(t) if erased else privacy.nothing_held(t)
+        await reply.answer(update, context, t, done)
     elif choice == Erase.CANCEL:
         if query is not None:
             await reply.settle(query, t, t._("↩️ Non, garder mes données"))
         await reply.answer(update, context, t, privacy.kept(t), home.menu(t))
-    elif await onboarding_service.is_known(context.services.db, visitor_of(update)):
-        await reply.answer(update, context, t, privacy.confirm_erase(t))
     else:
-        await reply.answer(update, context, t, privacy.nothing_held(t))
+        await reply.answer(update, context, t, privacy.confirm_erase(t))
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:
+    private = filters.ChatType.PRIVATE
     return [
-        CommandHandler("effacer", erase_me, filters=filters.ChatType.PRIVATE),
+        CommandHandler("effacer", erase_me, filters=private),
+        CommandHandler("mesdonnees", show_my_data, filters=private),
         CallbackQueryHandler(show_my_data, pattern=rf"^{Action.PRIVACY}$"),
         CallbackQueryHandler(erase_me, pattern=rf"^{Action.ERASE}:"),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from core.actions import Action, Erase, encode
 from core.i18n import Translator
@@ -55,3 +56,75 @@ def nothing_held(t: Translator) -> Screen:
 
 def kept(t: Translator) -> Screen:
     return Screen(t._("Rien n'a été effacé."))
+
+
+def export_summary(t: Translator, data: dict[str, Any]) -> Screen:
+    """Everything held, in plain words; the JSON file follows as a document."""
+    lines = [t._("<b>Tout ce que je garde sur vous</b>")]
+    lines.append(t._("• Votre identifiant Telegram : {id}", id=str(data["telegram_user_id"])))
+    lines.append(
+        t._("• Votre langue : {language}", language=language(data["language"]).native_name)
+    )
+    lines.append(t._("• Première visite : {date}", date=_day(t, data["created_at"])))
+    lines.append(t._("• Dernière visite : {date}", date=_day(t, data["last_seen_at"])))
+    for consent in data["consents"]:
+        lines.append(t._("• Votre accord, donné le {date}", date=_day(t, consent["agreed_at"])))
+    if data["site"]:
+        lines.append(t._("• Votre structure : {site}", site=data["site"]))
+    if data["referent"]:
+        lines.append(t._("• Votre référent·e : {name}", name=data["referent"]))
+    if data["referent_note"]:
+        lines.append(
+            t._(
+                "• La note de votre référent·e pour vous reconnaître : {note}",
+                note=data["referent_note"],
+            )
+        )
+    sharing = data["sharing"]
+    if sharing and sharing["areas"]:
+        lines.append(
+            t._(
+                "• Ce que vous partagez avec votre référent·e : {areas}",
+                areas=", ".join(sharing["areas"]),
+            )
+        )
+    count = len(data["staff_accesses"])
+    lines.append(
+        t.ngettext(
+            "• Consultations de vos données par l'équipe : {n}",
+            "• Consultations de vos données par l'équipe : {n}",
+            count,
+        )
+    )
+    lines.append(t._("Le fichier ci-dessous contient les mêmes informations (format JSON)."))
+    return Screen(
+        "\n".join(lines),
+        column(Button(t._("🗑 Tout effacer"), encode(Action.ERASE, Erase.ASK)), back_to_menu(t)),
+    )
+
+
+def _day(t: Translator, iso: str) -> str:
+    return t.day(datetime.fromisoformat(iso).astimezone(t.zone))
+
+
+def retention_warning(t: Translator) -> Screen:
+    return Screen(
+        t._(
+            "Bonjour ! Vous n'avez pas utilisé Alliance depuis longtemps. Sans nouvelle de votre "
+            "part dans 30 jours, j'effacerai vos données, comme promis. Pour les garder, "
+            "écrivez-moi simplement un message."
+        )
+    )
+
+
+def retention_erased(t: Translator) -> Screen:
+    return Screen(t._("Comme annoncé, vos données ont été effacées. Pour revenir, écrivez /start."))
+
+
+def sharing_ends(t: Translator) -> Screen:
+    return Screen(
+        t._(
+            "Le partage de vos démarches avec votre référent·e se termine bientôt. "
+            "Pour le prolonger ou le changer : /partage"
+        )
+    )

@@ -13,6 +13,7 @@ from core.languages import SUPPORTED_LANGUAGES, match_language
 from core.onboarding import CONSENT_TEXT_VERSION, Stage, stage_after_language, stage_on_return
 from storage import invites as invite_store
 from storage import persons as person_store
+from storage import staff as staff_store
 from storage.db import SessionFactory
 from storage.models import Person
 
@@ -105,16 +106,6 @@ async def refuse(db: SessionFactory, visitor: Visitor, now: datetime, default: s
         return Refusal(True, person.language)
 
 
-async def erase(db: SessionFactory, visitor: Visitor) -> bool:
-    """Delete the person and everything attached to them. False when nothing was held."""
-    async with db.begin() as session:
-        person = await person_store.find_person(session, visitor.telegram_user_id)
-        if person is None:
-            return False
-        await person_store.delete_person(session, person.id)
-        return True
-
-
 async def _find_or_add(
     session: AsyncSession, visitor: Visitor, now: datetime, default: str
 ) -> Person:
@@ -125,6 +116,7 @@ async def _find_or_add(
             session, visitor.telegram_user_id, language, Stage.LANGUAGE, now
         )
     person.last_seen_at = now
+    person.retention_warned_at = None  # back in time: the erasure warning no longer holds
     return person
 
 
@@ -150,15 +142,22 @@ async def _take_invite(
     invite = await invite_store.find_invite(session, invite_rules.hash_code(payload))
     state = InviteState(invite.expires_at, invite.used_at) if invite else None
     status = invite_rules.invite_status(state, now)
+    if invite is not None and invite.purpose != "person":
+        return InviteStatus.UNKNOWN  # a staff invite is not for a person's account
     if invite is not None and status is InviteStatus.VALID:
         invite.used_at = now
         person.invite_id = invite.id
+        person.site_id = invite.site_id
+        person.referent_id = invite.created_by_id
     return status
 
 
 async def language_of(db: SessionFactory, visitor: Visitor, default: str) -> str:
-    """The person's language if known, else Telegram's; creates nothing."""
+    """The account's language if known (staff or person), else Telegram's; creates nothing."""
     async with db.begin() as session:
+        member = await staff_store.find_staff(session, visitor.telegram_user_id)
+        if member is not None:
+            return member.language
         person = await person_store.find_person(session, visitor.telegram_user_id)
     if person is not None:
         return person.language

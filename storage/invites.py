@@ -15,9 +15,29 @@ async def find_invite(session: AsyncSession, code_hash: str) -> Invite | None:
 
 
 async def add_invite(
-    session: AsyncSession, code_hash: str, purpose: str, now: datetime, expires_at: datetime
+    session: AsyncSession,
+    code_hash: str,
+    purpose: str,
+    now: datetime,
+    expires_at: datetime,
+    *,
+    site_id: int | None = None,
+    created_by_id: int | None = None,
+    name: str | None = None,
 ) -> Invite:
-    invite = Invite(code_hash=code_hash, purpose=purpose, created_at=now, expires_at=expires_at)
+    invite = Invite(
+        code_hash=code_hash,
+        purpose=purpose,
+        site_id=site_id,
+        created_by_id=created_by_id,
+        name=name,
+        created_at=now,
+        expires_at=expires_at,
+    )
     session.add(invite)
     await session.flush()
     return invite
+
+
+async def get_invite(session: AsyncSession, invite_id: int) -> Invite | None:
+    return await session.get(Invite, invite_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, MetaData, String
+from sqlalchemy import BigInteger, ForeignKey, Integer, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.types import UTCDateTime
@@ -36,8 +36,19 @@ class Person(Base):
     invite_id: Mapped[int | None] = mapped_column(
         ForeignKey("invites.id", ondelete="SET NULL"), index=True
     )
+    site_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sites.id", ondelete="SET NULL"), index=True
+    )
+    referent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL"), index=True
+    )
+    # The referent's own note to recognise the person (e.g. "Mme D."), erased with them.
+    referent_note: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    retention_warned_at: Mapped[datetime | None]
+    # What the bot asked the person to type, when it asked for text (e.g. "site_search").
+    awaiting: Mapped[str | None] = mapped_column(String(24))
 
 
 class ConsentRecord(Base):
@@ -68,7 +79,15 @@ class Invite(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    purpose: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(16))  # "person" or a staff role
+    site_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL")
+    )
+    # For a staff invite, the name to show; for a person invite, the referent's note.
+    name: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
@@ -81,3 +100,127 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Site(Base):
+    """A structure that accompanies people (CCAS, département service, association...)."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    town: Mapped[str | None] = mapped_column(String(120), index=True)
+    postcode: Mapped[str | None] = mapped_column(String(10), index=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    holiday_region: Mapped[str] = mapped_column(String(32))
+    office_hours: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+
+
+class MeetingPlace(Base):
+    """Where a site meets people: its office, by phone, by video, or outside."""
+
+    __tablename__ = "meeting_places"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(200))
+
+
+class StaffMember(Base):
+    """A professional or peer using the bot for their work; never also a person."""
+
+    __tablename__ = "staff_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    deactivated_at: Mapped[datetime | None]
+
+
+class StaffRole(Base):
+    """One role of a staff member on one site."""
+
+    __tablename__ = "staff_roles"
+    __table_args__ = (UniqueConstraint("staff_id", "site_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="CASCADE"), index=True
+    )
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class SharingGrant(Base):
+    """What the person lets their referent see of their procedures, possibly for a time."""
+
+    __tablename__ = "sharing_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), unique=True
+    )
+    areas: Mapped[str] = mapped_column(String(120))  # "all", "none" or comma-separated areas
+    granted_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+
+
+class ReferentChangeRequest(Base):
+    """A person asked for another referent; the site's admins decide, never the bot."""
+
+    __tablename__ = "referent_change_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    requested_at: Mapped[datetime]
+    handled_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Who among staff looked at whose data, when and why. Never message contents."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    site_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sites.id", ondelete="SET NULL"), index=True
+    )
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(16))  # "allowed" or "refused"
+
+
+class AnonymousCount(Base):
+    """Counts that survive erasure (e.g. persons erased per site and month), and nothing else."""
+
+    __tablename__ = "anonymous_counts"
+    __table_args__ = (UniqueConstraint("key", "site_id", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(40))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class KeyValue(Base):
+    """Small facts the bot learns at start-up (its username) for the shell commands."""
+
+    __tablename__ = "key_values"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

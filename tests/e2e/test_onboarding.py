@@ -28,7 +28,13 @@ async def test_onboarding_in_french(bot: BotHarness, emulator: BotApiEmulator) -
 
     menu = await bot.tap(camille, "✅ J'accepte")
     assert "Merci pour votre confiance" in texts(menu)
-    assert menu[-1].button_labels == ["❓ Aide et contacts", "🌐 Langue", "🔒 Mes données"]
+    assert menu[-1].button_labels == [
+        "❓ Aide et contacts",
+        "🤝 Mon accompagnement",
+        "👁 Ce que je partage",
+        "🌐 Langue",
+        "🔒 Mes données",
+    ]
 
     async with bot.services.db() as session:
         person = await session.scalar(select(Person).where(Person.telegram_user_id == 501))

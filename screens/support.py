@@ -1,0 +1,162 @@
+"""The person's accompaniment (site, referent) and what they share with their referent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.actions import Action, encode
+from core.i18n import N_, Translator
+from core.screens import Button, Screen, column
+from core.sharing import ALL_AREAS, Area, Duration, Grant
+from core.sites import SiteSummary
+from screens.home import back_to_menu
+from services.support import Support
+
+AREA_NAMES = {
+    Area.CAF: N_("CAF (RSA, prime d'activité, aides)"),
+    Area.PREFECTURE: N_("préfecture (titre de séjour)"),
+    Area.HOUSING: N_("logement"),
+}
+DURATION_NAMES = {
+    Duration.DAY: N_("Un jour"),
+    Duration.MONTH: N_("Un mois"),
+    Duration.HALF_YEAR: N_("Six mois"),
+    Duration.YEAR: N_("Un an"),
+    Duration.UNTIL_CHANGED: N_("Jusqu'à ce que je change d'avis"),
+}
+_BITS = {Area.CAF: 1, Area.PREFECTURE: 2, Area.HOUSING: 4}
+SITES_PER_PAGE = 6
+
+
+def mask(areas: frozenset[Area]) -> int:
+    return sum(_BITS[a] for a in areas)
+
+
+def areas_of(value: int) -> frozenset[Area]:
+    return frozenset(a for a, bit in _BITS.items() if value & bit)
+
+
+def accompaniment(t: Translator, support: Support) -> Screen:
+    if support.site_name is None:
+        return Screen(
+            t._(
+                "Vous n'êtes relié·e à aucune structure pour l'instant. Ce n'est pas obligatoire : "
+                "les démarches marchent sans. Pour un rendez-vous ou l'aide d'une personne, "
+                "choisissez la structure qui vous accompagne."
+            ),
+            column(
+                Button(t._("🏢 Choisir ma structure"), encode(Action.SITE, "list-0")),
+                back_to_menu(t),
+            ),
+        )
+    lines = [t._("Votre structure : <b>{site}</b>", site=support.site_name)]
+    if support.referent_name:
+        lines.append(t._("Votre référent·e : <b>{name}</b>", name=support.referent_name))
+    else:
+        lines.append(
+            t._(
+                "Pas encore de référent·e : l'équipe de votre structure peut vous en proposer un·e."
+            )
+        )
+    buttons = [Button(t._("🏢 Changer de structure"), encode(Action.SITE, "list-0"))]
+    if support.change_pending:
+        lines.append(t._("Votre demande de changement de référent·e est en cours."))
+    elif support.referent_name:
+        buttons.append(
+            Button(t._("🔁 Demander un·e autre référent·e"), encode(Action.SUPPORT, "change"))
+        )
+    return Screen("\n".join(lines), column(*buttons, back_to_menu(t)))
+
+
+def site_list(t: Translator, sites: list[SiteSummary], page: int) -> Screen:
+    shown = sites[page * SITES_PER_PAGE : (page + 1) * SITES_PER_PAGE]
+    buttons = [
+        Button(
+            f"{s.name} ({s.postcode})" if s.postcode else s.name,
+            encode(Action.SITE, f"pick-{s.id}"),
+        )
+        for s in shown
+    ]
+    if (page + 1) * SITES_PER_PAGE < len(sites):
+        buttons.append(Button(t._("➡️ Plus de structures"), encode(Action.SITE, f"list-{page + 1}")))
+    buttons.append(
+        Button(t._("🔎 Chercher par ville ou code postal"), encode(Action.SITE, "search"))
+    )
+    buttons.append(back_to_menu(t))
+    text = t._("Quelle structure vous accompagne ?") if sites else t._("Aucune structure trouvée.")
+    return Screen(text, column(*buttons))
+
+
+def ask_town(t: Translator) -> Screen:
+    return Screen(t._("Écrivez le nom de votre ville ou votre code postal."))
+
+
+def site_chosen(t: Translator, name: str) -> Screen:
+    return Screen(t._("C'est noté : votre structure est {site}.", site=name))
+
+
+def change_requested(t: Translator) -> Screen:
+    return Screen(
+        t._(
+            "Votre demande est transmise à l'équipe de votre structure. "
+            "Quelqu'un reviendra vers vous. Vous n'avez rien d'autre à faire."
+        )
+    )
+
+
+def sharing(t: Translator, grant: Grant, now: datetime) -> Screen:
+    visible = grant.visible(now)
+    if not visible:
+        status = t._("Aujourd'hui, votre référent·e ne voit pas vos démarches.")
+    else:
+        names = ", ".join(t._(AREA_NAMES[a]) for a in sorted(visible))
+        status = t._("Aujourd'hui, votre référent·e voit vos démarches : {areas}.", areas=names)
+        if grant.expires_at is not None:
+            status += "\n" + t._(
+                "Jusqu'au {date}.", date=t.day(grant.expires_at.astimezone(t.zone))
+            )
+    text = t._(
+        "<b>Ce que je partage</b>\n{status}\n"
+        "Vous décidez, et vous pouvez changer d'avis à tout moment.",
+        status=status,
+    )
+    return Screen(
+        text,
+        column(
+            Button(t._("Tout partager"), encode(Action.SHARE, f"when-{mask(ALL_AREAS)}")),
+            Button(t._("Choisir quoi partager"), encode(Action.SHARE, f"pick-{mask(visible)}")),
+            Button(
+                t._("Ne rien partager"), encode(Action.SHARE, f"set-0-{Duration.UNTIL_CHANGED}")
+            ),
+            back_to_menu(t),
+        ),
+    )
+
+
+def pick_areas(t: Translator, value: int) -> Screen:
+    chosen = areas_of(value)
+    buttons = [
+        Button(
+            ("✅ " if area in chosen else "⬜ ") + t._(AREA_NAMES[area]),
+            encode(Action.SHARE, f"pick-{value ^ _BITS[area]}"),
+        )
+        for area in Area
+    ]
+    buttons.append(Button(t._("Continuer"), encode(Action.SHARE, f"when-{value}")))
+    return Screen(t._("Cochez ce que votre référent·e peut voir :"), column(*buttons))
+
+
+def pick_duration(t: Translator, value: int) -> Screen:
+    return Screen(
+        t._("Pour combien de temps ?"),
+        column(
+            *(
+                Button(t._(DURATION_NAMES[d]), encode(Action.SHARE, f"set-{value}-{d.value}"))
+                for d in Duration
+            )
+        ),
+    )
+
+
+def sharing_saved(t: Translator) -> Screen:
+    return Screen(t._("C'est enregistré. Vous pouvez changer d'avis quand vous voulez : /partage"))

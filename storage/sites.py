@@ -1,0 +1,57 @@
+"""Repository functions for sites and their meeting places."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import MeetingPlace, Site
+
+
+async def add_site(
+    session: AsyncSession,
+    *,
+    name: str,
+    timezone: str,
+    holiday_region: str,
+    now: datetime,
+    address: str | None = None,
+    town: str | None = None,
+    postcode: str | None = None,
+    office_hours: str | None = None,
+) -> Site:
+    site = Site(
+        name=name,
+        timezone=timezone,
+        holiday_region=holiday_region,
+        address=address,
+        town=town,
+        postcode=postcode,
+        office_hours=office_hours,
+        created_at=now,
+    )
+    session.add(site)
+    await session.flush()
+    return site
+
+
+async def add_meeting_place(session: AsyncSession, site_id: int, kind: str, label: str) -> None:
+    session.add(MeetingPlace(site_id=site_id, kind=kind, label=label))
+
+
+async def find_site(session: AsyncSession, name_or_id: str) -> Site | None:
+    """By id when the text is a number, else by exact name (case-insensitive)."""
+    condition: ColumnElement[bool] = Site.name.ilike(name_or_id)
+    if name_or_id.isdigit():
+        condition = or_(condition, Site.id == int(name_or_id))
+    return await session.scalar(select(Site).where(condition).limit(1))
+
+
+async def get_site(session: AsyncSession, site_id: int) -> Site | None:
+    return await session.get(Site, site_id)
+
+
+async def all_sites(session: AsyncSession) -> list[Site]:
+    return list(await session.scalars(select(Site).order_by(Site.name)))
