@@ -4,6 +4,7 @@
     python bot.py run --webhook URL --listen HOST:PORT --secret TOKEN
     python bot.py demo [--db FILE]         the real bot on an in-process Bot API, in a terminal
     python bot.py db upgrade               migrate the database to the latest schema
+    python bot.py flows check | graph ID   validate the flows / draw one (Mermaid and SVG)
     python bot.py site add --name N --timezone TZ --holidays REGION [--town T --postcode P]
     python bot.py invite admin|referent|mediator|peer --site SITE [--name NAME]
 
@@ -31,14 +32,30 @@ from app.logs import configure_logging
 from app.processor import ChatOrderedProcessor
 from app.settings import ConfigError, Settings, load_settings
 from core.clock import Clock, SystemClock
-from core.i18n import load_translations
+from core.i18n import LOCALES_DIR, load_translations
+from core.languages import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
 from core.quiet_hours import is_quiet
-from handlers import fallback, home, onboarding, privacy, staff, support, system
+from flows import cli as flows_cli
+from flows.cli import format_error
+from flows.registry import FlowRegistry
+from flows.registry import load as load_flows_from
+from handlers import (
+    fallback,
+    flow_admin,
+    home,
+    onboarding,
+    privacy,
+    procedures,
+    staff,
+    support,
+    system,
+)
 from handlers.commands import register_commands
-from handlers.notify import send_notices
+from handlers.notify import send_due_reminders, send_notices
 from services import botinfo
 from services import privacy as privacy_service
 from services import updates as update_service
+from services.procedures import FlowCatalog
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
@@ -57,6 +74,7 @@ def build_application(
     clock: Clock | None = None,
 ) -> AllianceApplication:
     """The whole bot, wired; started by PTB (`run_polling`, `run_webhook`) or by the demo."""
+    catalog = FlowCatalog(load_flow_registry(clock or SystemClock()))
     engine = create_engine(settings.database_url)
     processor = ChatOrderedProcessor()
     application: AllianceApplication = (
@@ -82,12 +100,15 @@ def build_application(
         translations=load_translations(settings.default_language, settings.zone),
         clock=clock or SystemClock(),
         processor=processor,
+        flows=catalog,
     )
     # Order matters: de-duplication first, the catch-all fallbacks last.
     application.add_handlers(system.handlers(), group=-1)
     application.add_handlers(onboarding.handlers())
     application.add_handlers(home.handlers())
     application.add_handlers(privacy.handlers())
+    application.add_handlers(procedures.handlers())
+    application.add_handlers(flow_admin.handlers())
     application.add_handlers(staff.handlers())
     application.add_handlers(support.handlers())  # ends with typed answers to questions
     application.add_handlers(fallback.handlers())
@@ -106,6 +127,9 @@ async def _on_start(application: AllianceApplication) -> None:
         )
         application.job_queue.run_repeating(
             housekeeping, interval=timedelta(hours=1), first=60, name="privacy-housekeeping"
+        )
+        application.job_queue.run_repeating(
+            send_due_reminders, interval=timedelta(minutes=1), first=5, name="reminders"
         )
 
 
@@ -129,6 +153,17 @@ async def housekeeping(context: AllianceContext) -> None:
 async def _forget_old_updates(context: AllianceContext) -> None:
     services = context.services
     await update_service.forget_old_updates(services.db, services.clock.now())
+
+
+def load_flow_registry(clock: Clock) -> FlowRegistry:
+    """The bot refuses to start on an invalid flow: every error, then exit code 2."""
+    registry, errors = load_flows_from(None, clock.now().date())
+    if registry is None:
+        details = "; ".join(format_error(error) for error in errors[:5])
+        raise ConfigError(
+            f"flows are invalid ({len(errors)} errors; see `bot.py flows check`): {details}"
+        )
+    return registry
 
 
 def run(settings: Settings, webhook: str | None, listen: str | None, secret: str | None) -> None:
@@ -190,6 +225,7 @@ def _parser() -> argparse.ArgumentParser:
     db_parser = commands.add_parser("db", help="database maintenance")
     db_parser.add_argument("action", choices=["upgrade"])
     admin_cli.add_parsers(commands)
+    flows_cli.add_parsers(commands)
     return parser
 
 
@@ -209,6 +245,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return asyncio.run(run_demo(settings, arguments.db, arguments.language))
             except KeyboardInterrupt:
                 return 0
+        elif arguments.command == "flows":
+            return flows_cli.run(
+                arguments,
+                today=SystemClock().now().astimezone(settings.zone).date(),
+                languages=[code for code in SUPPORTED_LANGUAGES if code != SOURCE_LANGUAGE],
+                locales_dir=LOCALES_DIR,
+            )
         elif arguments.command in {"site", "invite"}:
             configure_logging(logging.WARNING)
             return asyncio.run(admin_cli.run(settings, arguments, sys.stdout))

@@ -12,6 +12,7 @@ from app.processor import ChatOrderedProcessor
 from app.settings import Settings
 from core.clock import Clock
 from core.i18n import Translations
+from services.procedures import FlowCatalog
 from storage.db import SessionFactory
 
 SERVICES_KEY = "services"
@@ -27,6 +28,7 @@ class Services:
     translations: Translations
     clock: Clock
     processor: ChatOrderedProcessor
+    flows: FlowCatalog
 
 
 class AllianceContext(

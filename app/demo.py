@@ -77,7 +77,7 @@ def _print_banner(out: TextIO, invite_code: str) -> None:
     out.write(
         "Alliance — démo dans le terminal (aucun jeton, aucun réseau)\n"
         "Écrivez /start pour commencer. Un numéro appuie sur le bouton du même numéro.\n"
-        f"Pour essayer un lien d'invitation : /start {invite_code}\n"
+        f"Pour arriver par le lien de votre référente (démo) : /start {invite_code}\n"
         "Ctrl-D pour quitter.\n"
     )
     out.flush()

@@ -24,6 +24,10 @@ class Action(StrEnum):
     SITE = "site"
     SHARE = "share"
     STAFF = "staff"
+    FLOWS = "flows"
+    FLOW = "flow"
+    JOURNEY = "journey"
+    PARCOURS = "parcours"
 
 
 class Consent(StrEnum):

@@ -64,6 +64,10 @@ class Translator:
     def clock_time(self, value: datetime, fmt: str = "short") -> str:
         return format_time(value, format=fmt, tzinfo=self.zone, locale=self._locale)
 
+    def in_zone(self, zone: ZoneInfo) -> Translator:
+        """The same language, showing times in another zone (an overseas site's)."""
+        return Translator(self.language, self._catalog, zone)
+
     def directional(self, text: str) -> str:
         """Anchor each line right-to-left for Arabic, so lines that open with a digit,
         a command or a Latin name are still laid out from the right."""

@@ -15,6 +15,8 @@ class MenuEntry:
 
 
 MENU: tuple[MenuEntry, ...] = (
+    MenuEntry(Action.FLOWS, N_("📋 Démarches")),
+    MenuEntry(Action.JOURNEY, N_("🌟 Mon parcours")),
     MenuEntry(Action.HELP, N_("❓ Aide et contacts")),
     MenuEntry(Action.SUPPORT, N_("🤝 Mon accompagnement")),
     MenuEntry(Action.SHARE, N_("👁 Ce que je partage")),

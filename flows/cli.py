@@ -112,17 +112,34 @@ def po_catalogs(locales_dir: Path, languages: Sequence[str]) -> tuple[Translate,
     return translate, is_translated
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bot.py flows", description="the flow definitions")
-    commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="validate every flow, in every language")
-    check.add_argument("--dir", type=Path, default=DEFINITIONS_DIR, help="flows folder")
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Adds `flows check` and `flows graph ID` to bot.py's commands."""
+    flows = commands.add_parser("flows", help="check the flow definitions, or draw one")
+    actions = flows.add_subparsers(dest="flows_command", required=True)
+    check = actions.add_parser("check", help="validate every flow, in every language")
+    check.add_argument("--dir", type=Path, default=DEFINITIONS_DIR, help="the flows folder")
     check.add_argument("--no-translations", action="store_true", help="skip the translation checks")
-    graph = commands.add_parser("graph", help="draw one flow as Mermaid and SVG")
+    graph = actions.add_parser("graph", help="draw one flow as Mermaid and SVG")
     graph.add_argument("flow_id", metavar="ID")
-    graph.add_argument("--dir", type=Path, default=DEFINITIONS_DIR, help="flows folder")
-    graph.add_argument("--out", type=Path, default=GRAPH_DIR, help=f"default {GRAPH_DIR}")
-    return parser
+    graph.add_argument("--dir", type=Path, default=DEFINITIONS_DIR, help="the flows folder")
+    graph.add_argument("--out", type=Path, default=GRAPH_DIR, help=f"default: {GRAPH_DIR}")
+
+
+def run(
+    arguments: argparse.Namespace,
+    *,
+    today: date,
+    languages: Sequence[str],
+    locales_dir: Path,
+    out: TextIO = sys.stdout,
+) -> int:
+    """`languages`: the catalogs every text must be translated in (not the source one)."""
+    if arguments.flows_command == "check":
+        if arguments.no_translations:
+            return check_command(arguments.dir, (), None, None, today, out)
+        translate, is_translated = po_catalogs(locales_dir, languages)
+        return check_command(arguments.dir, languages, translate, is_translated, today, out)
+    return graph_command(arguments.dir, arguments.flow_id, arguments.out, today, out)
 
 
 def main(
@@ -133,11 +150,8 @@ def main(
     locales_dir: Path,
     out: TextIO = sys.stdout,
 ) -> int:
-    """`languages`: the catalogs every text must be translated in (not the source one)."""
-    arguments = _parser().parse_args(list(argv))
-    if arguments.command == "check":
-        if arguments.no_translations:
-            return check_command(arguments.dir, (), None, None, today, out)
-        translate, is_translated = po_catalogs(locales_dir, languages)
-        return check_command(arguments.dir, languages, translate, is_translated, today, out)
-    return graph_command(arguments.dir, arguments.flow_id, arguments.out, today, out)
+    """`flows …` on its own: `main(["check"], …)`, `main(["graph", "ID"], …)`."""
+    parser = argparse.ArgumentParser(prog="bot.py", description="the flow definitions")
+    add_parsers(parser.add_subparsers(dest="command", required=True))
+    arguments = parser.parse_args(["flows", *argv])
+    return run(arguments, today=today, languages=languages, locales_dir=locales_dir, out=out)

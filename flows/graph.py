@@ -162,25 +162,47 @@ def _box_svg(box: _Box, fill: str) -> list[str]:
 
 
 def _edge_svg(source: _Box, target: _Box, label: str | None) -> list[str]:
-    """Downward edges are straight; edges back up (or sideways) bend round the right side."""
+    """Downward edges are straight, sideways ones join the facing sides, and edges back up
+    (loops) bend round the right of both boxes."""
+    middle = BOX_HEIGHT // 2
     if target.y > source.y:
         x1, y1, x2, y2 = source.center, source.y + BOX_HEIGHT, target.center, target.y
         path = f"M{x1},{y1} L{x2},{y2}"
         label_x, label_y = (x1 + x2) // 2, (y1 + y2) // 2
+    elif target.y == source.y and target is not source:
+        leftwards = target.x < source.x
+        x1 = source.x if leftwards else source.x + source.width
+        x2 = target.x + target.width if leftwards else target.x
+        y1 = y2 = source.y + middle
+        path = f"M{x1},{y1} L{x2},{y2}"
+        label_x, label_y = (x1 + x2) // 2, y1 - 6
     else:
-        x1, y1 = source.x + source.width, source.y + BOX_HEIGHT // 2
-        x2, y2 = target.x + target.width, target.y + BOX_HEIGHT // 2 - 8 * (source is target)
-        bend = 48 + abs(y1 - y2) // 6
-        path = f"M{x1},{y1} C{x1 + bend},{y1} {x2 + bend},{y2} {x2 + 4},{y2}"
-        label_x, label_y = max(x1, x2) + bend // 2, (y1 + y2) // 2
+        x1, y1 = source.x + source.width, source.y + middle
+        x2, y2 = target.x + target.width, target.y + middle - 8 * (source is target)
+        bend = max(x1, x2) + 40 + min(abs(y1 - y2) // 8, 40)  # stays inside the margin
+        path = f"M{x1},{y1} C{bend},{y1} {bend},{y2} {x2 + 4},{y2}"
+        label_x, label_y = bend - 8, (y1 + y2) // 2
     parts = [f'<path d="{path}" fill="none" stroke="#546e7a" marker-end="url(#arrow)"/>']
     if label:
-        shown = label if len(label) <= 24 else label[:23] + "…"
+        shown = label if len(label) <= 28 else label[:27] + "…"
         parts.append(
             f'<text x="{label_x}" y="{label_y}" text-anchor="middle" font-size="11" '
             f'stroke="#ffffff" stroke-width="3" paint-order="stroke">{escape(shown)}</text>'
         )
     return parts
+
+
+def _merged_edges(flow: Flow) -> dict[tuple[str, str], str | None]:
+    """One arrow per pair of steps; options leading to the same step share it."""
+    merged: dict[tuple[str, str], str | None] = {}
+    for step in flow.steps:
+        for target, label in _edges(step):
+            key = (step.id, target)
+            if key in merged and merged[key] and label:
+                merged[key] = f"{merged[key]} / {label}"
+            else:
+                merged[key] = label
+    return merged
 
 
 def to_svg(flow: Flow) -> str:
@@ -199,9 +221,8 @@ def to_svg(flow: Flow) -> str:
         "</defs>",
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
     ]
-    for step in flow.steps:
-        for target, label in _edges(step):
-            parts += _edge_svg(boxes[step.id], boxes[target], label)
+    for (source, target), label in _merged_edges(flow).items():
+        parts += _edge_svg(boxes[source], boxes[target], label)
     for box in boxes.values():
         drawn = flow.step(box.step_id)
         fill = "#ffebee" if drawn is None else _FILL.get(drawn.kind, "#ffffff")

@@ -43,8 +43,18 @@ INT_PATTERN = re.compile(r"^[-+]?[0-9]+$")
 INT_TAG = "tag:yaml.org,2002:int"
 NULL_TAG = "tag:yaml.org,2002:null"
 
-FLOW_REQUIRED = ("format", "id", "version", "category", "title", "summary", "sources")
-FLOW_KEYS = (*FLOW_REQUIRED, "start", "deadlines", "steps")
+FLOW_REQUIRED = (
+    "format",
+    "id",
+    "version",
+    "category",
+    "title",
+    "summary",
+    "sources",
+    "start",
+    "steps",
+)
+FLOW_KEYS = (*FLOW_REQUIRED, "deadlines")
 SOURCE_KEYS = ("url", "title", "checked")
 DEADLINE_REQUIRED = ("id", "from", "text")
 DEADLINE_KEYS = (*DEADLINE_REQUIRED, "add", "repeat", "remind")
@@ -274,7 +284,7 @@ class _Reader:
         entries = self.mapping(root, "the flow", None)
         if entries is None:
             return None
-        self.keys(entries, root, "the flow", FLOW_KEYS, (*FLOW_REQUIRED, "start", "steps"))
+        self.keys(entries, root, "the flow", FLOW_KEYS, FLOW_REQUIRED)
         values = _values(entries)
         format_ = self.integer(values.get("format"), "format")
         if "format" in values and format_ != FORMAT:
@@ -490,7 +500,8 @@ def _values(entries: Entries) -> dict[str, Node]:
 
 
 def _lines(entries: Entries) -> dict[str, int]:
-    return {key: _line(value) for key, (_, value) in entries.items()}
+    """The line of each key (a block value starts on the line after its key)."""
+    return {key: _line(key_node) for key, (key_node, _) in entries.items()}
 
 
 def _kinds_by_key() -> dict[str, list[str]]:

@@ -91,7 +91,7 @@ class FlowError:
 
 @dataclass(frozen=True, kw_only=True)
 class Located:
-    """`line` is where the part starts; `lines` maps each key to the line of its value.
+    """`line` is where the part starts; `lines` maps each key to its line.
     Neither takes part in equality: two parts written alike are equal wherever they are."""
 
     line: int = field(default=0, compare=False)

@@ -173,8 +173,8 @@ def _graph(flow: Flow) -> Iterator[FlowError]:
     finishing = _reachable(ends, backwards)
     for step in flow.steps:
         if step.id not in finishing and step.id not in silent:
-            message = f"no end step can be reached from `{step.id}`: it only goes round in a loop"
-            fix = "give one step of the loop a way out towards an end"
+            message = f"no end step can be reached from `{step.id}`"
+            fix = "every way on from here loops or stops: lead one of them to an end step"
             yield _error(flow, step.line, step.id, message, fix)
 
 

@@ -11,6 +11,9 @@ def commands(t: Translator) -> list[BotCommand]:
     help_command = "aide" if t.code == "fr" else "help"
     return [
         BotCommand("menu", t._("Afficher le menu")),
+        BotCommand("demarches", t._("Mes démarches pas à pas")),
+        BotCommand("partage", t._("Ce que je partage avec mon référent·e")),
+        BotCommand("mesdonnees", t._("Voir tout ce que le bot garde sur moi")),
         BotCommand(help_command, t._("Aide et contacts d'urgence")),
         BotCommand("langue", t._("Changer de langue")),
         BotCommand("effacer", t._("Effacer toutes mes données")),

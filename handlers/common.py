@@ -8,10 +8,12 @@ from app.context import AllianceContext
 from core.i18n import Translator
 from core.screens import Screen
 from handlers import reply
-from screens import fallback, onboarding
+from screens import fallback, home, onboarding
+from screens import procedures as procedure_screens
 from screens import staff as staff_screens
 from services import accounts
 from services import onboarding as onboarding_service
+from services import procedures as procedures_service
 from services.accounts import Account, FormerStaff
 from services.onboarding import PersonView, Visitor
 from services.staff import StaffView
@@ -72,3 +74,10 @@ async def ready_person(
         onboarding.resume(t, account.stage, account.language),
     )
     return None
+
+
+async def main_menu(update: Update, context: AllianceContext, t: Translator) -> Screen:
+    """The menu with the person's procedures in progress on top."""
+    s = context.services
+    going = await procedures_service.ongoing(s.db, s.flows, visitor_of(update))
+    return home.menu(t, tuple(procedure_screens.continue_button(t, entry) for entry in going))

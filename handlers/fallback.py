@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from app.context import AllianceContext
 from handlers import reply
-from handlers.common import account_of, staff_home, translator_of
+from handlers.common import account_of, main_menu, staff_home, translator_of
 from screens import fallback, home, onboarding
 from screens.fallback import Unusable
 from services.onboarding import PersonView
@@ -20,7 +20,8 @@ async def answer_unusable(update: Update, context: AllianceContext) -> None:
     if not isinstance(person, PersonView):
         await reply.answer(update, context, t, fallback.unusable(t, kind), staff_home(t, person))
     elif person.ready:
-        await reply.answer(update, context, t, fallback.unusable(t, kind), home.menu(t))
+        menu = await main_menu(update, context, t)
+        await reply.answer(update, context, t, fallback.unusable(t, kind), menu)
     else:
         await reply.answer(
             update,

@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from app.context import AllianceContext
 from core.actions import Action
 from handlers import reply
-from handlers.common import account_of, ready_person, translator_of
+from handlers.common import account_of, main_menu, ready_person, translator_of
 from screens import home, onboarding
 
 
@@ -17,7 +17,7 @@ async def show_menu(update: Update, context: AllianceContext) -> None:
     found = await ready_person(update, context)
     if found is not None:
         _, t = found
-        await reply.answer(update, context, t, home.menu(t))
+        await reply.answer(update, context, t, await main_menu(update, context, t))
 
 
 async def show_help(update: Update, context: AllianceContext) -> None:

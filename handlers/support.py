@@ -14,6 +14,7 @@ from handlers import reply
 from handlers.common import ready_person, visitor_of
 from handlers.fallback import answer_unusable
 from handlers.notify import send_notices
+from handlers.procedures import answer_typed_date
 from screens import support as screens
 from services import sharing as sharing_service
 from services import support as support_service
@@ -85,10 +86,13 @@ async def ask_for_another_referent(update: Update, context: AllianceContext) -> 
 
 
 async def answer_typed_text(update: Update, context: AllianceContext) -> None:
-    """Text the bot asked for (a town to search); anything else is kindly declined."""
+    """Text the bot asked for (a town to search, a date); anything else is kindly declined."""
     s = context.services
     awaiting = await support_service.take_awaited_text(s.db, visitor_of(update))
     message = update.effective_message
+    if awaiting is not None and awaiting.startswith("date:"):
+        await answer_typed_date(update, context, awaiting.removeprefix("date:"))
+        return
     if awaiting != "site_search" or message is None or message.text is None:
         await answer_unusable(update, context)
         return

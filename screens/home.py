@@ -8,9 +8,10 @@ from core.menu import MENU
 from core.screens import Button, Screen, column
 
 
-def menu(t: Translator) -> Screen:
-    buttons = column(*(Button(t._(entry.label), encode(entry.action)) for entry in MENU))
-    return Screen(t._("Que voulez-vous faire ?"), buttons)
+def menu(t: Translator, continuing: tuple[Button, ...] = ()) -> Screen:
+    """The menu; procedures in progress first ("Continue: …, step 3 of 7")."""
+    entries = (Button(t._(entry.label), encode(entry.action)) for entry in MENU)
+    return Screen(t._("Que voulez-vous faire ?"), column(*continuing, *entries))
 
 
 def back_to_menu(t: Translator) -> Button:

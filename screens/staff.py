@@ -44,6 +44,8 @@ def home(t: Translator, staff: StaffView) -> Screen:
         buttons.append(Button(t._("👥 Équipe"), encode(Action.STAFF, "team")))
         buttons.append(Button(t._("🔁 Demandes de changement"), encode(Action.STAFF, "changes")))
         buttons.append(Button(t._("📜 Journal des accès"), encode(Action.STAFF, "journal")))
+    if staff.has(Role.MEDIATOR) or staff.has(Role.ADMIN):
+        buttons.append(Button(t._("🧭 Parcours"), encode(Action.PARCOURS)))
     buttons.append(Button(t._("🌐 Langue"), encode(Action.LANGUAGE_PICKER)))
     text = t._(
         "<b>Espace professionnel</b>\nBonjour {name}. Vos rôles : {roles}.",

@@ -152,7 +152,7 @@ async def invite_staff(
     db: SessionFactory, telegram_user_id: int, site_id: int, role: Role, now: datetime
 ) -> str:
     async with db.begin() as session:
-        actor = await _authorise(
+        actor = await authorise(
             session, telegram_user_id, StaffAction.INVITE_STAFF, Target(site_id), now
         )
     assert isinstance(actor, StaffActor)
@@ -163,7 +163,7 @@ async def invite_person(
     db: SessionFactory, telegram_user_id: int, site_id: int, now: datetime
 ) -> str:
     async with db.begin() as session:
-        actor = await _authorise(
+        actor = await authorise(
             session, telegram_user_id, StaffAction.INVITE_PERSON, Target(site_id), now
         )
     assert isinstance(actor, StaffActor)
@@ -174,7 +174,7 @@ async def team(
     db: SessionFactory, telegram_user_id: int, site_id: int, now: datetime
 ) -> list[MemberLine]:
     async with db.begin() as session:
-        actor = await _authorise(
+        actor = await authorise(
             session, telegram_user_id, StaffAction.LIST_STAFF, Target(site_id), now
         )
         assert isinstance(actor, StaffActor)
@@ -196,7 +196,7 @@ async def deactivate(
         member = await staff_store.get_staff(session, member_id)
         member_sites = frozenset(s for s, _ in await staff_store.roles_of(session, member_id))
         target = Target(site_id, staff_id=member_id, staff_sites=member_sites)
-        await _authorise(session, telegram_user_id, StaffAction.DEACTIVATE_STAFF, target, now)
+        await authorise(session, telegram_user_id, StaffAction.DEACTIVATE_STAFF, target, now)
         assert member is not None
         await staff_store.remove_roles_on_site(session, member_id, site_id)
         if member_sites == {site_id}:
@@ -250,9 +250,7 @@ async def audit_log(
     db: SessionFactory, telegram_user_id: int, site_id: int, now: datetime
 ) -> list[AuditLine]:
     async with db.begin() as session:
-        await _authorise(
-            session, telegram_user_id, StaffAction.READ_AUDIT_LOG, Target(site_id), now
-        )
+        await authorise(session, telegram_user_id, StaffAction.READ_AUDIT_LOG, Target(site_id), now)
         return [
             AuditLine(entry.at, name, entry.person_id, entry.action, entry.outcome)
             for entry, name in await staff_store.audit_entries(session, site_id)
@@ -263,7 +261,7 @@ async def pending_changes(
     db: SessionFactory, telegram_user_id: int, site_id: int, now: datetime
 ) -> list[PendingChange]:
     async with db.begin() as session:
-        await _authorise(
+        await authorise(
             session, telegram_user_id, StaffAction.HANDLE_REFERENT_CHANGE, Target(site_id), now
         )
         rows = await session.execute(
@@ -306,7 +304,7 @@ async def reassign(
         request = await session.get(ReferentChangeRequest, request_id)
         if request is None or request.handled_at is not None:
             raise NotAllowed("no such pending request")
-        await _authorise(
+        await authorise(
             session,
             telegram_user_id,
             StaffAction.HANDLE_REFERENT_CHANGE,
@@ -333,7 +331,7 @@ async def reassign(
         ]
 
 
-async def _authorise(
+async def authorise(
     session: AsyncSession,
     telegram_user_id: int,
     action: StaffAction,

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.types import UTCDateTime
@@ -224,3 +233,67 @@ class KeyValue(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class FlowProgress(Base):
+    """Where a person stands in one procedure; the engine's state, kept as JSON."""
+
+    __tablename__ = "flow_progress"
+    __table_args__ = (UniqueConstraint("person_id", "flow_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    flow_id: Mapped[str] = mapped_column(String(40))
+    flow_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Reminder(Base):
+    """A message the bot will send on its own: stored, sent once, survives restarts."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("person_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(160))  # what it is about, unique per person
+    kind: Mapped[str] = mapped_column(String(16))  # deadline | later | check
+    flow_id: Mapped[str] = mapped_column(String(40))
+    step_id: Mapped[str | None] = mapped_column(String(40))
+    deadline_id: Mapped[str | None] = mapped_column(String(40))
+    deadline_on: Mapped[date | None] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+
+class HelpRequest(Base):
+    """The domain event "help requested", waiting for the hand-off feature to route it."""
+
+    __tablename__ = "help_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    flow_id: Mapped[str] = mapped_column(String(40))
+    step_id: Mapped[str] = mapped_column(String(40))
+    step_kind: Mapped[str] = mapped_column(String(16))
+    who: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # pending, then the hand-off feature's
+
+
+class StepEvent(Base):
+    """Anonymous funnel events (no person): where people get stuck is what mediators fix."""
+
+    __tablename__ = "step_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    flow_id: Mapped[str] = mapped_column(String(40), index=True)
+    flow_version: Mapped[int] = mapped_column(Integer)
+    step_id: Mapped[str] = mapped_column(String(40))
+    event: Mapped[str] = mapped_column(String(16))  # entered, done, stuck, abandoned
+    on: Mapped[date] = mapped_column(Date)

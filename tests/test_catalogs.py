@@ -24,9 +24,10 @@ TRANSLATED = [code for code in SUPPORTED_LANGUAGES if code != SOURCE_LANGUAGE]
 
 def source_messages() -> set[str]:
     found: set[str] = set()
+    method_map = [("**.py", "python"), ("definitions/**.yaml", "flows.extract.extract_flows")]
     for folder in SOURCE_DIRS:
         for _, _, message, _, _ in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / folder, method_map=method_map, keywords=KEYWORDS
         ):
             found.add(message if isinstance(message, str) else message[0])
     return found
@@ -38,7 +39,9 @@ def catalog(code: str) -> Catalog:
 
 
 def test_sources_have_messages() -> None:
-    assert len(source_messages()) > 30
+    messages = source_messages()
+    assert len(messages) > 300
+    assert "Bravo, c'est fait !" in " ".join(messages), "flow texts are extracted"
 
 
 @pytest.mark.parametrize("code", SUPPORTED_LANGUAGES)

@@ -74,3 +74,31 @@ def test_dates_are_in_the_persons_language_and_the_sites_zone(
     assert "26 novembre 2026" in privacy.my_data(translators["fr"], "fr", AGREED).text
     assert "November 26, 2026" in privacy.my_data(translators["en"], "en", AGREED).text
     assert "листопада" in privacy.my_data(translators["uk"], "uk", AGREED).text
+
+
+def test_every_step_of_every_flow_fits_in_every_language(translators: dict[str, Translator]) -> None:
+    """Each step rendered as the person sees it: text, buttons and data within limits."""
+    from datetime import date
+
+    from flows import engine
+    from flows.registry import load
+    from screens import procedures
+    from services.procedures import StepView
+
+    registry, errors = load(None, date(2026, 11, 25))
+    assert registry is not None, errors
+    for flow in registry.all():
+        progress = engine.start(flow, date(2026, 11, 25))
+        for flow_step in flow.steps:
+            view = StepView(flow, flow_step, progress, 3, 9)
+            for t in translators.values():
+                screen = procedures.step(t, view)
+                plain, _ = parse_html(t.directional(screen.text))
+                assert 0 < utf16_len(plain) <= 4096, (flow.id, flow_step.id, t.code)
+                for row in screen.buttons:
+                    assert len(row) <= 8
+                    for button in row:
+                        assert button.label and len(button.label) <= 64, (flow.id, button.label)
+                if t.code != "fr":
+                    french = procedures.step(translators["fr"], view).text
+                    assert screen.text != french, f"{flow.id}/{flow_step.id} untranslated in {t.code}"

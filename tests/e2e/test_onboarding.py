@@ -29,6 +29,8 @@ async def test_onboarding_in_french(bot: BotHarness, emulator: BotApiEmulator) -
     menu = await bot.tap(camille, "✅ J'accepte")
     assert "Merci pour votre confiance" in texts(menu)
     assert menu[-1].button_labels == [
+        "📋 Démarches",
+        "🌟 Mon parcours",
         "❓ Aide et contacts",
         "🤝 Mon accompagnement",
         "👁 Ce que je partage",
@@ -147,7 +149,7 @@ async def test_restart_in_the_middle_of_onboarding_resumes(
     resumed = await bot.say(omar, "hello?")
     assert resumed[-1].button_labels == consent[-1].button_labels, "consent asked again, in English"
     menu = await bot.tap(omar, consent[-1].button_labels[0], message_id=consent[-1].message_id)
-    assert menu[-1].button_labels[0].startswith("❓")
+    assert menu[-1].button_labels[0].startswith("📋")
 
 
 async def test_help_works_before_consent_and_creates_nothing(
@@ -171,7 +173,7 @@ async def test_language_can_change_any_time(bot: BotHarness, emulator: BotApiEmu
     answer = await bot.tap(tom, "Українська", message_id=picker[-1].message_id)
     assert "українською" in texts(answer).lower()
     menu = await bot.say(tom, "/menu")
-    assert menu[-1].button_labels[0] != "❓ Aide et contacts"
+    assert menu[-1].button_labels[0] != "📋 Démarches"
 
 
 async def test_commands_are_registered_in_every_language(

@@ -9,7 +9,7 @@ import pytest
 from emulator import BotApiEmulator, FakeUser
 from tests.harness import BotHarness, texts
 
-MENU_FIRST_BUTTON = "❓ Aide et contacts"
+MENU_FIRST_BUTTON = "📋 Démarches"
 
 
 async def _ready(bot: BotHarness, user: FakeUser) -> None:

@@ -1,0 +1,44 @@
+"""The mediators' view of the flows: versions, where people stop, reloading."""
+
+from __future__ import annotations
+
+from core.actions import Action, encode
+from core.i18n import Translator
+from core.screens import Button, Screen, column
+from flows.model import FlowError
+from services.flow_admin import FlowFunnel
+
+MAX_ERRORS_SHOWN = 8
+
+
+def overview(t: Translator, funnels: list[FlowFunnel]) -> Screen:
+    lines = [t._("<b>Parcours</b> (commencés → terminés ; où l'on bloque)")]
+    for item in funnels:
+        stuck = ", ".join(f"{step} ({n})" for step, n in item.stuck_at) or "—"
+        lines.append(
+            t._(
+                "• {title} (v{version}) : {started} → {finished} ; blocages : {stuck}",
+                title=t._(item.flow.title),
+                version=item.flow.version,
+                started=item.started,
+                finished=item.finished,
+                stuck=stuck,
+            )
+        )
+    return Screen(
+        "\n".join(lines),
+        column(Button(t._("🔄 Recharger les parcours"), encode(Action.PARCOURS, "reload"))),
+    )
+
+
+def reloaded(t: Translator, count: int) -> Screen:
+    return Screen(t.ngettext("{n} parcours rechargé.", "{n} parcours rechargés.", count))
+
+
+def reload_failed(t: Translator, errors: list[FlowError]) -> Screen:
+    lines = [t._("Les parcours n'ont pas été rechargés : les anciens restent en service.")]
+    lines += [
+        f"• {error.path.name}:{error.line} [{error.step_id or '-'}] {error.message}"
+        for error in errors[:MAX_ERRORS_SHOWN]
+    ]
+    return Screen("\n".join(lines))

@@ -1,0 +1,100 @@
+"""Mediators' tools: `flows check` with file and line, `flows graph`, `/parcours`, reload."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+from emulator import BotApiEmulator
+from flows.registry import load
+from tests.e2e.test_people import code_in, onboard, shell
+from tests.harness import BotHarness, texts
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "flows" / "fixtures"
+
+
+def bot_py(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    return subprocess.run(  # noqa: S603 - our own entry point
+        [sys.executable, str(ROOT / "bot.py"), *arguments],
+        cwd=cwd, env=environment, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_flows_check_names_file_line_and_fix_of_an_invalid_flow(tmp_path: Path) -> None:
+    broken = tmp_path / "caf"
+    broken.mkdir()
+    (broken / "broken.yaml").write_text(
+        "format: 1\nid: broken\nversion: 1\ncategory: caf\ntitle: T\nsummary: S\n"
+        "sources:\n  - url: https://www.caf.fr\n    title: caf.fr\n    checked: 2025-01-01\n"
+        "start: a\nsteps:\n  a:\n    kind: info\n    text: Bonjour\n    next: nowhere\n"
+        "  b:\n    kind: end\n    text: Fin\n    colour: blue\n",
+        encoding="utf-8",
+    )
+    done = bot_py("flows", "check", "--dir", str(tmp_path), "--no-translations")
+    assert done.returncode == 1
+    assert "broken.yaml:20: [b] unknown key `colour`" in done.stdout
+    assert "—" in done.stdout, "each error says how to fix it"
+
+    fixed = (broken / "broken.yaml").read_text(encoding="utf-8").replace("    colour: blue\n", "")
+    (broken / "broken.yaml").write_text(fixed, encoding="utf-8")
+    done = bot_py("flows", "check", "--dir", str(tmp_path), "--no-translations")
+    assert done.returncode == 1
+    assert "broken.yaml:16: [a]" in done.stdout and "nowhere" in done.stdout
+
+
+def test_the_real_flows_pass_the_check() -> None:
+    done = bot_py("flows", "check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "7 flows checked: no errors" in done.stdout
+
+
+def test_a_flow_graph_is_drawn(tmp_path: Path) -> None:
+    done = bot_py("flows", "graph", "renouvellement-titre-sejour", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    mermaid = (tmp_path / "renouvellement-titre-sejour.mmd").read_text(encoding="utf-8")
+    assert mermaid.startswith("flowchart") and "expiry" in mermaid
+    svg = ElementTree.parse(tmp_path / "renouvellement-titre-sejour.svg").getroot()
+    assert svg.tag.endswith("svg")
+
+
+async def test_mediators_see_the_funnel_and_a_bad_reload_keeps_the_flows(
+    bot: BotHarness, emulator: BotApiEmulator, tmp_path: Path, monkeypatch: object
+) -> None:
+    shell(bot, "site", "add", "--name", "Médiathèque", "--timezone", "Europe/Paris", "--holidays", "metropole")
+    mediator = emulator.user(1301, first_name="Léo")
+    await bot.say(mediator, f"/start {code_in(shell(bot, 'invite', 'mediator', '--site', 'Médiathèque'))}")
+    person = emulator.user(1302, first_name="Ana")
+    await onboard(bot, person)
+    await bot.tap(person, "📋 Démarches")
+    await bot.tap(person, "CAF : RSA, prime d'activité, logement")
+    await bot.tap(person, "Demander le RSA")
+    await bot.tap(person, "🆘 Je bloque")
+
+    overview = await bot.say(mediator, "/parcours")
+    assert "Demander le RSA (v1) : 1 → 0 ; blocages : intro (1)" in texts(overview)
+
+    refused = await bot.say(person, "/parcours")
+    assert "pas accès" in texts(refused)
+
+    before = bot.services.flows.registry
+    broken_dir = tmp_path / "definitions"
+    shutil.copytree(ROOT / "flows" / "definitions", broken_dir)
+    (broken_dir / "caf" / "demande-rsa.yaml").write_text("format: 1\nid: demande-rsa\n", encoding="utf-8")
+    import flows.registry as registry_module
+
+    setattr(registry_module, "DEFINITIONS_DIR", broken_dir)  # what a mediator's bad edit looks like
+    try:
+        failed = await bot.tap(mediator, "🔄 Recharger les parcours")
+    finally:
+        setattr(registry_module, "DEFINITIONS_DIR", ROOT / "flows" / "definitions")
+    assert "n'ont pas été rechargés" in texts(failed) and "demande-rsa.yaml" in texts(failed)
+    assert bot.services.flows.registry is before
+    reloaded = await bot.tap(mediator, "🔄 Recharger les parcours", message_id=overview[-1].message_id)
+    assert "7 parcours rechargés" in texts(reloaded)
+    assert load(None, bot.clock.now().date())[0] is not None

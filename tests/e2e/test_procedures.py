@@ -1,0 +1,182 @@
+"""Guided procedures end to end, over HTTP: flows walked with buttons, dates, reminders,
+pauses across restarts, help when stuck, Mon parcours."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot import send_due_reminders
+from core.i18n import RIGHT_TO_LEFT_MARK
+from emulator import BotApiEmulator, BotMessage, FakeUser
+from storage.models import HelpRequest, Reminder, StepEvent
+from tests.e2e.test_people import _job_context, onboard
+from tests.harness import BotHarness, texts
+
+STEP = re.compile(r"étape (\d+) sur (\d+)")
+
+
+async def open_flow(bot: BotHarness, user: FakeUser, category: str, title: str) -> list[BotMessage]:
+    await bot.say(user, "/menu")
+    await bot.tap(user, "📋 Démarches")
+    await bot.tap(user, category)
+    return await bot.tap(user, title)
+
+
+async def walk(bot: BotHarness, user: FakeUser, answers: dict[str, str], typed: dict[str, str]) -> list[str]:
+    """Go through a flow as a person would: continue, pick the answers given (first
+    option otherwise), "done" on actions, type dates; stop at the end. Returns step headers."""
+    seen = []
+    for _ in range(40):
+        step = user.last_message
+        seen.append(step.text.split("\n")[0])
+        labels = step.button_labels
+        if "🌟 Mon parcours" in labels:
+            return seen
+        chosen = next((label for key, label in answers.items() if key in step.text and label in labels), None)
+        if "⌨️ Écrire la date" in labels and chosen is None:
+            await bot.tap(user, "⌨️ Écrire la date")
+            date_text = next(value for key, value in typed.items() if key in step.text)
+            await bot.say(user, date_text)
+        elif chosen is not None:
+            await bot.tap(user, chosen)
+        elif "Continuer ➡️" in labels:
+            await bot.tap(user, "Continuer ➡️")
+        elif "✅ C'est fait" in labels:
+            await bot.tap(user, "✅ C'est fait")
+        else:
+            await bot.tap(user, labels[0])
+    raise AssertionError(f"no end reached: {seen}")
+
+
+async def test_quarterly_declaration_completed_with_buttons(bot: BotHarness, emulator: BotApiEmulator) -> None:
+    user = emulator.user(1201, first_name="Awa")
+    await onboard(bot, user)
+    first = await open_flow(bot, user, "CAF : RSA, prime d'activité, logement", "Déclarer mes ressources tous les 3 mois")
+    assert STEP.search(first[-1].text)
+    await bot.tap(user, "Continuer ➡️")
+    # The date step, by buttons: a month, then a day.
+    await bot.tap(user, "📅 Choisir la date")
+    months = user.last_message.button_labels
+    assert "déc. 2026" not in months, "no month after this one for a past-only date"
+    await bot.tap(user, "nov. 2026")
+    days_offered = user.last_message.button_labels
+    assert "26" not in days_offered, "no day after today for a past-only date"
+    await bot.tap(user, "1")
+    headers = await walk(bot, user, {}, {})
+    assert len(headers) >= 8
+    final = texts(user.messages[-3:])
+    assert "Bravo" in final and "France Services" in final
+
+    journey = await bot.say(user, "/menu")
+    assert journey[-1].button_labels[0] == "📋 Démarches", "nothing left in progress"
+    parcours = await bot.tap(user, "🌟 Mon parcours")
+    text = texts(parcours)
+    assert "Déclarer mes ressources tous les 3 mois" in text and "Vous l'avez fait" in text
+    assert "⏰" in text, "the next declaration is announced"
+
+    async with bot.services.db() as session:
+        events = {e for (e,) in (await session.execute(select(StepEvent.event))).all()}
+        assert {"entered", "done"} <= events
+        person_columns = [c.name for c in StepEvent.__table__.columns]
+        assert "person_id" not in person_columns, "the funnel is anonymous"
+
+
+async def test_permit_renewal_schedules_reminders_that_respect_the_night(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    user = emulator.user(1202, first_name="Youssef")
+    await onboard(bot, user)
+    await open_flow(bot, user, "Préfecture : titre de séjour, adresse", "Renouveler mon titre de séjour (site AN")
+    await bot.tap(user, "Continuer ➡️")
+    await bot.tap(user, "⌨️ Écrire la date")
+    wrong = await bot.say(user, "31/02/2027")
+    assert "Je n'ai pas compris cette date" in texts(wrong)
+    await bot.say(user, "15/06/2027")
+
+    async with bot.services.db() as session:
+        reminders = list(await session.scalars(select(Reminder).where(Reminder.kind == "deadline")))
+    assert reminders, "deadlines scheduled from the expiry date"
+    first = min(reminders, key=lambda r: r.due_at)
+    assert first.due_at.astimezone(bot.settings.zone).hour == 9
+
+    # At 21:00 on that day nothing is sent (night); at 9:00 the next morning it is.
+    night = first.due_at + timedelta(hours=12)
+    bot.clock.set(night)
+    before = len(user.messages)
+    await send_due_reminders(_job_context(bot))
+    assert len(user.messages) == before, "never at night"
+    bot.clock.set(night + timedelta(hours=12))
+    await send_due_reminders(_job_context(bot))
+    assert len(user.messages) == before + 1
+    assert "⏰" in user.last_message.text
+    await send_due_reminders(_job_context(bot))
+    assert len(user.messages) == before + 1, "sent once"
+    opened = await bot.tap(user, user.last_message.button_labels[0])
+    assert STEP.search(texts(opened))
+
+
+async def test_pause_restart_and_resume_at_the_same_step(bot: BotHarness, emulator: BotApiEmulator) -> None:
+    user = emulator.user(1203, first_name="Inès")
+    await onboard(bot, user)
+    await open_flow(bot, user, "CAF : RSA, prime d'activité, logement", "Demander le RSA")
+    await bot.tap(user, "Continuer ➡️")
+    step = user.last_message.text.split("\n")[0]
+    paused = await bot.tap(user, "⏸ Pause")
+    assert "Vous reprendrez exactement ici" in texts(paused)
+
+    await bot.restart()
+    bot.clock.advance(timedelta(days=90))
+
+    menu = await bot.say(user, "/menu")
+    assert menu[-1].button_labels[0].startswith("▶️ Demander le RSA")
+    resumed = await bot.tap(user, menu[-1].button_labels[0])
+    assert resumed[-1].text.split("\n")[0] == step
+
+
+async def test_i_cannot_offers_help_and_records_the_request(bot: BotHarness, emulator: BotApiEmulator) -> None:
+    user = emulator.user(1204, first_name="Olena")
+    await onboard(bot, user)
+    await open_flow(bot, user, "CAF : RSA, prime d'activité, logement", "Demander le RSA")
+    for _ in range(6):
+        if "😕 Je n'y arrive pas" in user.last_message.button_labels:
+            break
+        labels = user.last_message.button_labels
+        await bot.tap(user, "Continuer ➡️" if "Continuer ➡️" in labels else labels[0])
+    answer = await bot.tap(user, "😕 Je n'y arrive pas")
+    assert "Vous n'êtes pas seul·e" in texts(answer) and "France Services" in texts(answer)
+    stuck = await bot.tap(user, "🆘 Je bloque")
+    assert "Vous n'êtes pas seul·e" in texts(stuck)
+    async with bot.services.db() as session:
+        reasons = {r for (r,) in (await session.execute(select(HelpRequest.reason))).all()}
+    assert {"cannot", "stuck"} <= reasons
+
+
+async def test_later_then_reminded_and_did_it_work(bot: BotHarness, emulator: BotApiEmulator) -> None:
+    user = emulator.user(1205, first_name="Sami")
+    await onboard(bot, user)
+    await open_flow(bot, user, "CAF : RSA, prime d'activité, logement", "Demander le RSA")
+    while "⏰ Plus tard" not in user.last_message.button_labels:
+        labels = user.last_message.button_labels
+        await bot.tap(user, "Continuer ➡️" if "Continuer ➡️" in labels else labels[0])
+    await bot.tap(user, "⏰ Plus tard")
+    noted = await bot.tap(user, "Demain")
+    assert "je vous le rappellerai le 26 novembre 2026" in texts(noted)
+    bot.clock.set(datetime(2026, 11, 26, 8, 30, tzinfo=UTC))  # 9:30 in Paris
+    await send_due_reminders(_job_context(bot))
+    assert "Vous m'aviez demandé de vous le rappeler" in user.last_message.text
+
+
+async def test_the_flow_in_arabic_reads_right_to_left(bot: BotHarness, emulator: BotApiEmulator) -> None:
+    user = emulator.user(1206, first_name="Amal", language_code="ar")
+    await bot.say(user, "/start")
+    consent = await bot.tap(user, RIGHT_TO_LEFT_MARK + "✓ العربية")
+    await bot.tap(user, consent[-1].button_labels[0])
+    catalog = await bot.tap(user, user.last_message.button_labels[0])
+    await bot.tap(user, catalog[-1].button_labels[0])
+    flow = await bot.tap(user, user.last_message.button_labels[0])
+    step = flow[-1]
+    assert all(line.startswith(RIGHT_TO_LEFT_MARK) for line in step.raw_text.split("\n") if line)
+    assert re.search(r"[\u0600-\u06FF]", step.text)
