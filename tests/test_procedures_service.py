@@ -41,7 +41,9 @@ def registry() -> FlowRegistry:
     return found
 
 
-async def test_progress_survives_a_new_version_when_its_step_still_exists(db: SessionFactory) -> None:
+async def test_progress_survives_a_new_version_when_its_step_still_exists(
+    db: SessionFactory,
+) -> None:
     catalog = FlowCatalog(registry())
     flow = catalog.registry.get("demande-rsa")
     assert flow is not None
@@ -60,7 +62,9 @@ async def test_progress_survives_a_new_version_when_its_step_still_exists(db: Se
     assert isinstance(resumed, StepView) and resumed.step.id == kept_step
     assert resumed.progress.flow_version == 2
 
-    without_step = replace(newer, version=3, steps=tuple(s for s in newer.steps if s.id != kept_step))
+    without_step = replace(
+        newer, version=3, steps=tuple(s for s in newer.steps if s.id != kept_step)
+    )
     offer = await procedures_service.open_flow(db, catalog, ANA, without_step, NOW, PARIS)
     assert isinstance(offer, RestartOffer)
     fresh = await procedures_service.restart(db, catalog, ANA, without_step, NOW, PARIS)
@@ -73,5 +77,7 @@ def test_progress_round_trips_through_json() -> None:
     flow = registry().get("declaration-trimestrielle")
     assert flow is not None
     progress = engine.start(flow, NOW.date())
-    progress = engine.apply(flow, progress, engine.ChooseMode(engine.Mode.WITH_SOMEONE), NOW.date()).progress
+    progress = engine.apply(
+        flow, progress, engine.ChooseMode(engine.Mode.WITH_SOMEONE), NOW.date()
+    ).progress
     assert from_json(to_json(progress)) == progress

@@ -76,7 +76,9 @@ def test_dates_are_in_the_persons_language_and_the_sites_zone(
     assert "листопада" in privacy.my_data(translators["uk"], "uk", AGREED).text
 
 
-def test_every_step_of_every_flow_fits_in_every_language(translators: dict[str, Translator]) -> None:
+def test_every_step_of_every_flow_fits_in_every_language(
+    translators: dict[str, Translator],
+) -> None:
     """Each step rendered as the person sees it: text, buttons and data within limits."""
     from datetime import date
 
@@ -101,4 +103,6 @@ def test_every_step_of_every_flow_fits_in_every_language(translators: dict[str, 
                         assert button.label and len(button.label) <= 64, (flow.id, button.label)
                 if t.code != "fr":
                     french = procedures.step(translators["fr"], view).text
-                    assert screen.text != french, f"{flow.id}/{flow_step.id} untranslated in {t.code}"
+                    assert screen.text != french, (
+                        f"{flow.id}/{flow_step.id} untranslated in {t.code}"
+                    )

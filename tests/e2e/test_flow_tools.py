@@ -19,10 +19,17 @@ FIXTURES = ROOT / "tests" / "flows" / "fixtures"
 
 
 def bot_py(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
-    return subprocess.run(  # noqa: S603 - our own entry point
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))
+    }
+    return subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), *arguments],
-        cwd=cwd, env=environment, capture_output=True, text=True, timeout=120, check=False,
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -59,16 +66,28 @@ def test_a_flow_graph_is_drawn(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     mermaid = (tmp_path / "renouvellement-titre-sejour.mmd").read_text(encoding="utf-8")
     assert mermaid.startswith("flowchart") and "expiry" in mermaid
-    svg = ElementTree.parse(tmp_path / "renouvellement-titre-sejour.svg").getroot()
+    svg = ElementTree.parse(tmp_path / "renouvellement-titre-sejour.svg").getroot()  # noqa: S314 - our own output
     assert svg.tag.endswith("svg")
 
 
 async def test_mediators_see_the_funnel_and_a_bad_reload_keeps_the_flows(
     bot: BotHarness, emulator: BotApiEmulator, tmp_path: Path, monkeypatch: object
 ) -> None:
-    shell(bot, "site", "add", "--name", "Médiathèque", "--timezone", "Europe/Paris", "--holidays", "metropole")
+    shell(
+        bot,
+        "site",
+        "add",
+        "--name",
+        "Médiathèque",
+        "--timezone",
+        "Europe/Paris",
+        "--holidays",
+        "metropole",
+    )
     mediator = emulator.user(1301, first_name="Léo")
-    await bot.say(mediator, f"/start {code_in(shell(bot, 'invite', 'mediator', '--site', 'Médiathèque'))}")
+    await bot.say(
+        mediator, f"/start {code_in(shell(bot, 'invite', 'mediator', '--site', 'Médiathèque'))}"
+    )
     person = emulator.user(1302, first_name="Ana")
     await onboard(bot, person)
     await bot.tap(person, "📋 Démarches")
@@ -85,16 +104,20 @@ async def test_mediators_see_the_funnel_and_a_bad_reload_keeps_the_flows(
     before = bot.services.flows.registry
     broken_dir = tmp_path / "definitions"
     shutil.copytree(ROOT / "flows" / "definitions", broken_dir)
-    (broken_dir / "caf" / "demande-rsa.yaml").write_text("format: 1\nid: demande-rsa\n", encoding="utf-8")
+    (broken_dir / "caf" / "demande-rsa.yaml").write_text(
+        "format: 1\nid: demande-rsa\n", encoding="utf-8"
+    )
     import flows.registry as registry_module
 
-    setattr(registry_module, "DEFINITIONS_DIR", broken_dir)  # what a mediator's bad edit looks like
+    registry_module.DEFINITIONS_DIR = broken_dir  # what a mediator's bad edit looks like
     try:
         failed = await bot.tap(mediator, "🔄 Recharger les parcours")
     finally:
-        setattr(registry_module, "DEFINITIONS_DIR", ROOT / "flows" / "definitions")
+        registry_module.DEFINITIONS_DIR = ROOT / "flows" / "definitions"
     assert "n'ont pas été rechargés" in texts(failed) and "demande-rsa.yaml" in texts(failed)
     assert bot.services.flows.registry is before
-    reloaded = await bot.tap(mediator, "🔄 Recharger les parcours", message_id=overview[-1].message_id)
+    reloaded = await bot.tap(
+        mediator, "🔄 Recharger les parcours", message_id=overview[-1].message_id
+    )
     assert "7 parcours rechargés" in texts(reloaded)
     assert load(None, bot.clock.now().date())[0] is not None

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot import send_due_reminders
 from core.i18n import RIGHT_TO_LEFT_MARK
 from emulator import BotApiEmulator, BotMessage, FakeUser
+from handlers.notify import send_due_reminders
 from storage.models import HelpRequest, Reminder, StepEvent
 from tests.e2e.test_people import _job_context, onboard
 from tests.harness import BotHarness, texts
@@ -25,7 +25,9 @@ async def open_flow(bot: BotHarness, user: FakeUser, category: str, title: str) 
     return await bot.tap(user, title)
 
 
-async def walk(bot: BotHarness, user: FakeUser, answers: dict[str, str], typed: dict[str, str]) -> list[str]:
+async def walk(
+    bot: BotHarness, user: FakeUser, answers: dict[str, str], typed: dict[str, str]
+) -> list[str]:
     """Go through a flow as a person would: continue, pick the answers given (first
     option otherwise), "done" on actions, type dates; stop at the end. Returns step headers."""
     seen = []
@@ -35,7 +37,9 @@ async def walk(bot: BotHarness, user: FakeUser, answers: dict[str, str], typed: 
         labels = step.button_labels
         if "🌟 Mon parcours" in labels:
             return seen
-        chosen = next((label for key, label in answers.items() if key in step.text and label in labels), None)
+        chosen = next(
+            (label for key, label in answers.items() if key in step.text and label in labels), None
+        )
         if "⌨️ Écrire la date" in labels and chosen is None:
             await bot.tap(user, "⌨️ Écrire la date")
             date_text = next(value for key, value in typed.items() if key in step.text)
@@ -51,10 +55,17 @@ async def walk(bot: BotHarness, user: FakeUser, answers: dict[str, str], typed: 
     raise AssertionError(f"no end reached: {seen}")
 
 
-async def test_quarterly_declaration_completed_with_buttons(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_quarterly_declaration_completed_with_buttons(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     user = emulator.user(1201, first_name="Awa")
     await onboard(bot, user)
-    first = await open_flow(bot, user, "CAF : RSA, prime d'activité, logement", "Déclarer mes ressources tous les 3 mois")
+    first = await open_flow(
+        bot,
+        user,
+        "CAF : RSA, prime d'activité, logement",
+        "Déclarer mes ressources tous les 3 mois",
+    )
     assert STEP.search(first[-1].text)
     await bot.tap(user, "Continuer ➡️")
     # The date step, by buttons: a month, then a day.
@@ -89,7 +100,12 @@ async def test_permit_renewal_schedules_reminders_that_respect_the_night(
 ) -> None:
     user = emulator.user(1202, first_name="Youssef")
     await onboard(bot, user)
-    await open_flow(bot, user, "Préfecture : titre de séjour, adresse", "Renouveler mon titre de séjour (site AN")
+    await open_flow(
+        bot,
+        user,
+        "Préfecture : titre de séjour, adresse",
+        "Renouveler mon titre de séjour (site AN",
+    )
     await bot.tap(user, "Continuer ➡️")
     await bot.tap(user, "⌨️ Écrire la date")
     wrong = await bot.say(user, "31/02/2027")
@@ -118,7 +134,9 @@ async def test_permit_renewal_schedules_reminders_that_respect_the_night(
     assert STEP.search(texts(opened))
 
 
-async def test_pause_restart_and_resume_at_the_same_step(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_pause_restart_and_resume_at_the_same_step(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     user = emulator.user(1203, first_name="Inès")
     await onboard(bot, user)
     await open_flow(bot, user, "CAF : RSA, prime d'activité, logement", "Demander le RSA")
@@ -136,7 +154,9 @@ async def test_pause_restart_and_resume_at_the_same_step(bot: BotHarness, emulat
     assert resumed[-1].text.split("\n")[0] == step
 
 
-async def test_i_cannot_offers_help_and_records_the_request(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_i_cannot_offers_help_and_records_the_request(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     user = emulator.user(1204, first_name="Olena")
     await onboard(bot, user)
     await open_flow(bot, user, "CAF : RSA, prime d'activité, logement", "Demander le RSA")
@@ -154,7 +174,9 @@ async def test_i_cannot_offers_help_and_records_the_request(bot: BotHarness, emu
     assert {"cannot", "stuck"} <= reasons
 
 
-async def test_later_then_reminded_and_did_it_work(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_later_then_reminded_and_did_it_work(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     user = emulator.user(1205, first_name="Sami")
     await onboard(bot, user)
     await open_flow(bot, user, "CAF : RSA, prime d'activité, logement", "Demander le RSA")
@@ -169,7 +191,9 @@ async def test_later_then_reminded_and_did_it_work(bot: BotHarness, emulator: Bo
     assert "Vous m'aviez demandé de vous le rappeler" in user.last_message.text
 
 
-async def test_the_flow_in_arabic_reads_right_to_left(bot: BotHarness, emulator: BotApiEmulator) -> None:
+async def test_the_flow_in_arabic_reads_right_to_left(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
     user = emulator.user(1206, first_name="Amal", language_code="ar")
     await bot.say(user, "/start")
     consent = await bot.tap(user, RIGHT_TO_LEFT_MARK + "✓ العربية")
