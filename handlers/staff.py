@@ -24,6 +24,7 @@ from handlers.notify import send_notices
 from screens import home
 from screens import staff as screens
 from services import staff as staff_service
+from services import staff_views
 from services.onboarding import PersonView
 from services.staff import NotAllowed, StaffView
 
@@ -142,6 +143,31 @@ async def _changes(c: AllianceContext, user_id: int, site_id: int, t: Translator
     return screens.changes(t, pending)
 
 
+async def _persons(
+    u: Update, c: AllianceContext, me: StaffView, t: Translator, m: re.Match[str]
+) -> Screen:
+    """The persons a referent follows (all of the site's for an admin)."""
+    sites = list({r.site_id: r for r in me.roles if r.role in (Role.REFERENT, Role.ADMIN)}.values())
+    if m["site"] is None and len(sites) != 1:
+        return screens.choose_site(t, sites, "ps") if sites else screens.not_allowed(t)
+    site_id = int(m["site"]) if m["site"] is not None else sites[0].site_id
+    s = c.services
+    user_id = visitor_of(u).telegram_user_id
+    return screens.persons(
+        t, site_id, await staff_views.my_persons(s.db, user_id, site_id, s.clock.now())
+    )
+
+
+async def _person(
+    u: Update, c: AllianceContext, me: StaffView, t: Translator, m: re.Match[str]
+) -> Screen:
+    s = c.services
+    detail = await staff_views.person_detail(
+        s.db, s.flows, visitor_of(u).telegram_user_id, int(m["person"]), s.clock.now()
+    )
+    return screens.person(t, detail)
+
+
 async def _confirm_off(
     u: Update, c: AllianceContext, me: StaffView, t: Translator, m: re.Match[str]
 ) -> Screen:
@@ -189,6 +215,8 @@ _STEPS: list[tuple[re.Pattern[str], Step]] = [
     (re.compile(r"(?:team|tm-(?P<site>\d{1,9}))"), _on_site("tm", _team)),
     (re.compile(r"(?:journal|jn-(?P<site>\d{1,9}))"), _on_site("jn", _journal)),
     (re.compile(r"(?:changes|ch-(?P<site>\d{1,9}))"), _on_site("ch", _changes)),
+    (re.compile(r"(?:persons|ps-(?P<site>\d{1,9}))"), _persons),
+    (re.compile(r"pv-(?P<person>\d{1,9})"), _person),
     (re.compile(r"off-(?P<site>\d{1,9})-(?P<member>\d{1,9})"), _confirm_off),
     (re.compile(r"offok-(?P<site>\d{1,9})-(?P<member>\d{1,9})"), _deactivate),
     (re.compile(r"chg-(?P<request>\d{1,9})"), _pick_referent),

@@ -88,6 +88,26 @@ def export_summary(t: Translator, data: dict[str, Any]) -> Screen:
                 areas=", ".join(sharing["areas"]),
             )
         )
+    if data["procedures"]:
+        lines.append(
+            t.ngettext(
+                "• Vos démarches en cours ou terminées : {n}",
+                "• Vos démarches en cours ou terminées : {n}",
+                len(data["procedures"]),
+            )
+        )
+    if data["reminders_to_come"]:
+        lines.append(
+            t.ngettext(
+                "• Rappels prévus : {n}", "• Rappels prévus : {n}", len(data["reminders_to_come"])
+            )
+        )
+    if data["help_requests"]:
+        lines.append(
+            t.ngettext(
+                "• Demandes d'aide : {n}", "• Demandes d'aide : {n}", len(data["help_requests"])
+            )
+        )
     count = len(data["staff_accesses"])
     lines.append(
         t.ngettext(

@@ -63,7 +63,10 @@ def category(t: Translator, flows: tuple[Flow, ...]) -> Screen:
 
 def continue_button(t: Translator, entry: InProgress) -> Button:
     label = t._(
-        "▶️ {title} ({n}/{total})", title=t._(entry.flow.title), n=entry.number, total=entry.total
+        "▶️ Continuer : {title}, étape {n} sur {total}",
+        title=t._(entry.flow.title),
+        n=entry.number,
+        total=entry.total,
     )
     return Button(label, _flow(entry.flow, "open"))
 

@@ -8,6 +8,7 @@ from core.i18n import N_, Translator
 from core.invites import InviteStatus
 from core.screens import Button, Screen, column
 from services.staff import AuditLine, MemberLine, Notice, PendingChange, RoleView, StaffView
+from services.staff_views import PersonDetail, PersonLine
 
 ROLE_NAMES = {
     Role.ADMIN: N_("administrateur·rice"),
@@ -40,6 +41,7 @@ def home(t: Translator, staff: StaffView) -> Screen:
     buttons: list[Button] = []
     if staff.has(Role.ADMIN) or staff.has(Role.REFERENT):
         buttons.append(Button(t._("➕ Inviter"), encode(Action.STAFF, "invite")))
+        buttons.append(Button(t._("🧑‍🤝‍🧑 Les personnes"), encode(Action.STAFF, "persons")))
     if staff.has(Role.ADMIN):
         buttons.append(Button(t._("👥 Équipe"), encode(Action.STAFF, "team")))
         buttons.append(Button(t._("🔁 Demandes de changement"), encode(Action.STAFF, "changes")))
@@ -247,3 +249,43 @@ def notice(t: Translator, item: Notice) -> Screen:
             t._("Votre référent·e a changé. L'équipe de votre structure vous recontactera.")
         )
     raise ValueError(f"no screen for notice {item.kind}")
+
+
+def persons(t: Translator, site_id: int, lines: list[PersonLine]) -> Screen:
+    if not lines:
+        return Screen(t._("Aucune personne pour l'instant."), ((back(t),),))
+    buttons = [
+        Button(
+            t._("Personne n°{id}", id=line.person_id) + (f" — {line.note}" if line.note else ""),
+            encode(Action.STAFF, f"pv-{line.person_id}"),
+        )
+        for line in lines[:30]
+    ]
+    return Screen(t._("<b>Les personnes que vous accompagnez</b>"), column(*buttons, back(t)))
+
+
+def person(t: Translator, detail: PersonDetail) -> Screen:
+    """Only what the person shares with their referent, never more."""
+    lines = [t._("<b>Personne n°{id}</b>", id=detail.person_id)]
+    lines.append(
+        t._("Dernière visite : {date}", date=t.day(detail.last_seen_at.astimezone(t.zone)))
+    )
+    if not detail.shared:
+        lines.append(
+            t._("Cette personne ne partage pas ses démarches pour l'instant. C'est son choix.")
+        )
+    for line in detail.procedures:
+        if line.finished:
+            lines.append(t._("✅ {title} — terminée", title=t._(line.title)))
+        else:
+            lines.append(
+                t._(
+                    "▶️ {title} — étape {n} sur {total}",
+                    title=t._(line.title),
+                    n=line.number,
+                    total=line.total,
+                )
+            )
+    if detail.shared and not detail.procedures:
+        lines.append(t._("Aucune démarche commencée dans ce qu'elle partage."))
+    return Screen("\n".join(lines), ((back(t),),))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,9 +20,12 @@ from storage.models import (
     AnonymousCount,
     AuditEntry,
     ConsentRecord,
+    FlowProgress,
+    HelpRequest,
     Invite,
     Person,
     ReferentChangeRequest,
+    Reminder,
     SharingGrant,
     StaffMember,
 )
@@ -50,6 +54,13 @@ async def export(db: SessionFactory, visitor: Visitor) -> dict[str, Any] | None:
         requests = await session.scalars(
             select(ReferentChangeRequest).where(ReferentChangeRequest.person_id == person.id)
         )
+        procedures = await session.scalars(
+            select(FlowProgress).where(FlowProgress.person_id == person.id)
+        )
+        reminders = await session.scalars(
+            select(Reminder).where(Reminder.person_id == person.id, Reminder.sent_at.is_(None))
+        )
+        helps = await session.scalars(select(HelpRequest).where(HelpRequest.person_id == person.id))
         accesses = await session.execute(
             select(AuditEntry, StaffMember.display_name)
             .outerjoin(StaffMember, StaffMember.id == AuditEntry.staff_id)
@@ -82,6 +93,29 @@ async def export(db: SessionFactory, visitor: Visitor) -> dict[str, Any] | None:
                 }
                 for r in requests
             ],
+            "procedures": [
+                {
+                    "flow": p.flow_id,
+                    "status": p.status,
+                    "started_at": p.started_at.isoformat(),
+                    "progress": json.loads(p.state),
+                }
+                for p in procedures
+            ],
+            "reminders_to_come": [
+                {"flow": r.flow_id, "kind": r.kind, "due_at": r.due_at.isoformat()}
+                for r in reminders
+                if r.cancelled_at is None
+            ],
+            "help_requests": [
+                {
+                    "flow": h.flow_id,
+                    "step": h.step_id,
+                    "reason": h.reason,
+                    "at": h.created_at.isoformat(),
+                }
+                for h in helps
+            ],
             "staff_accesses": [
                 {"at": e.at.isoformat(), "by": name, "action": e.action, "outcome": e.outcome}
                 for e, name in accesses
@@ -103,7 +137,8 @@ async def erase_person(session: AsyncSession, person: Person, now: datetime, rea
     await session.execute(
         update(AuditEntry).where(AuditEntry.person_id == person.id).values(person_id=None)
     )
-    await session.execute(delete(SharingGrant).where(SharingGrant.person_id == person.id))
+    for table in (SharingGrant, FlowProgress, Reminder, HelpRequest):
+        await session.execute(delete(table).where(table.person_id == person.id))
     await session.execute(
         delete(ReferentChangeRequest).where(ReferentChangeRequest.person_id == person.id)
     )

@@ -99,6 +99,11 @@ async def test_from_shell_bootstrap_to_erasure(bot: BotHarness, emulator: BotApi
     support = await bot.tap(person, "🤝 Mon accompagnement")
     assert "CCAS de Rezé" in texts(support) and "Marie" in texts(support)
 
+    await bot.tap(person, "⬅️ Menu")
+    await bot.tap(person, "📋 Démarches")
+    await bot.tap(person, "CAF : RSA, prime d'activité, logement")
+    await bot.tap(person, "Demander le RSA")
+    await bot.tap(person, "🆘 Je bloque")
     exported = await bot.say(person, "/mesdonnees")
     assert "Tout ce que je garde sur vous" in texts(exported)
     document = exported[-1]
@@ -107,6 +112,7 @@ async def test_from_shell_bootstrap_to_erasure(bot: BotHarness, emulator: BotApi
     assert document.file_content is not None
     data = json.loads(document.file_content.decode())
     assert data["referent"] == "Marie" and data["telegram_user_id"] == 444_555_666
+    assert data["procedures"][0]["flow"] == "demande-rsa" and data["help_requests"]
 
     await bot.say(person, "/effacer")
     done = await bot.tap(person, "🗑 Oui, tout effacer")
@@ -334,3 +340,43 @@ def _job_context(bot: BotHarness):  # type: ignore[no-untyped-def]
 
     assert bot.application is not None
     return AllianceContext(bot.application)
+
+
+async def test_the_referent_sees_only_what_the_person_shares(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    a = await _site_with(bot, emulator, "Site A", 900)
+    person, referent, other = a["person"], a["referent"], a["other_referent"]
+    await bot.tap(person, "📋 Démarches")
+    await bot.tap(person, "CAF : RSA, prime d'activité, logement")
+    await bot.tap(person, "Demander le RSA")
+    await bot.tap(person, "Continuer ➡️")
+
+    await bot.say(referent, "/menu")
+    listing = await bot.tap(referent, "🧑‍🤝‍🧑 Les personnes")
+    detail = await bot.tap(referent, listing[-1].button_labels[0])
+    assert "ne partage pas ses démarches" in texts(detail) and "RSA" not in texts(detail)
+
+    await bot.say(person, "/partage")
+    await bot.tap(person, "Tout partager")
+    await bot.tap(person, "Un jour")
+    detail = await bot.tap(
+        referent, listing[-1].button_labels[0], message_id=listing[-1].message_id
+    )
+    assert "Demander le RSA — étape 2 sur" in texts(detail)
+
+    bot.clock.advance(timedelta(days=1, minutes=1))
+    detail = await bot.tap(
+        referent, listing[-1].button_labels[0], message_id=listing[-1].message_id
+    )
+    assert "ne partage pas" in texts(detail), "sharing ended: nothing shown"
+
+    async with bot.services.db() as session:
+        person_id = (
+            await session.scalars(select(Person.id).where(Person.telegram_user_id == 909))
+        ).one()
+    forged = await other.tap_data(f"staff:pv-{person_id}")
+    await bot.settle(forged)
+    assert "pas accès" in texts(other.messages_since(forged)), "another referent cannot look"
+    journal = await bot.say(a["admin"], "/journal")
+    assert f"personne n°{person_id}" in texts(journal) and "(refusé)" in texts(journal)

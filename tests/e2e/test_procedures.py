@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.i18n import RIGHT_TO_LEFT_MARK
 from emulator import BotApiEmulator, BotMessage, FakeUser
 from handlers.notify import send_due_reminders
+from services import procedures as procedures_service
 from storage.models import HelpRequest, Reminder, StepEvent
 from tests.e2e.test_people import _job_context, onboard
 from tests.harness import BotHarness, texts
@@ -149,7 +150,7 @@ async def test_pause_restart_and_resume_at_the_same_step(
     bot.clock.advance(timedelta(days=90))
 
     menu = await bot.say(user, "/menu")
-    assert menu[-1].button_labels[0].startswith("▶️ Demander le RSA")
+    assert menu[-1].button_labels[0].startswith("▶️ Continuer : Demander le RSA, étape 2 sur")
     resumed = await bot.tap(user, menu[-1].button_labels[0])
     assert resumed[-1].text.split("\n")[0] == step
 
@@ -191,16 +192,91 @@ async def test_later_then_reminded_and_did_it_work(
     assert "Vous m'aviez demandé de vous le rappeler" in user.last_message.text
 
 
-async def test_the_flow_in_arabic_reads_right_to_left(
+def _button_with(message: BotMessage, pattern: str, last: bool = False) -> str | None:
+    """The label of the (first or last) button whose data matches: language-independent."""
+    labels = [
+        button.text
+        for row in message.buttons
+        for button in row
+        if button.callback_data and re.search(pattern, button.callback_data)
+    ]
+    return (labels[-1] if last else labels[0]) if labels else None
+
+
+# What a person taps, in this order of preference: continue, the first answer, done,
+# a day of the month shown, the latest month offered, the date picker.
+WALK = [
+    (r"-c$", False),
+    (r"-o0$", False),
+    (r"-d$", False),
+    (r"-dd\d{8}$", False),
+    (r"-dm\d{6}$", True),
+    (r"-dm$", False),
+]
+
+
+async def test_quarterly_declaration_completed_in_arabic(
     bot: BotHarness, emulator: BotApiEmulator
 ) -> None:
+    """The whole flow, read right to left, driven by what each button does."""
     user = emulator.user(1206, first_name="Amal", language_code="ar")
     await bot.say(user, "/start")
     consent = await bot.tap(user, RIGHT_TO_LEFT_MARK + "✓ العربية")
     await bot.tap(user, consent[-1].button_labels[0])
-    catalog = await bot.tap(user, user.last_message.button_labels[0])
-    await bot.tap(user, catalog[-1].button_labels[0])
-    flow = await bot.tap(user, user.last_message.button_labels[0])
-    step = flow[-1]
-    assert all(line.startswith(RIGHT_TO_LEFT_MARK) for line in step.raw_text.split("\n") if line)
-    assert re.search(r"[\u0600-\u06FF]", step.text)
+    await bot.tap(user, _button_with(user.last_message, r"^flows$") or "")
+    await bot.tap(user, _button_with(user.last_message, r"cat-caf$") or "")
+    flow_ref = procedures_service.short_ref("declaration-trimestrielle")
+    await bot.tap(user, _button_with(user.last_message, rf"{flow_ref}-open$") or "")
+    steps = 0
+    while not _button_with(user.last_message, r"^journey$"):
+        step = user.last_message
+        lines = [line for line in step.raw_text.split("\n") if line]
+        assert all(line.startswith(RIGHT_TO_LEFT_MARK) for line in lines), step.raw_text
+        assert re.search(r"[\u0600-\u06FF]", step.text)
+        label = next(
+            (found for pattern, last in WALK if (found := _button_with(step, pattern, last))),
+            None,
+        )
+        assert label is not None, f"no way on from: {step.text[:80]}"
+        await bot.tap(user, label)
+        steps += 1
+        assert steps < 40, f"the flow never ended: {step.text[:120]}"
+    assert steps >= 10
+    journey = await bot.tap(user, _button_with(user.last_message, r"^journey$") or "")
+    assert "✅" in texts(journey) and re.search(r"[\u0600-\u06FF]", texts(journey))
+
+
+async def test_did_it_work_is_asked_days_after_done(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    """The RSA request step has check_after_days: 7; "No" offers help."""
+    user = emulator.user(1207, first_name="Binta")
+    await onboard(bot, user)
+    await open_flow(bot, user, "CAF : RSA, prime d'activité, logement", "Demander le RSA")
+    answers = {"Avez-vous déjà un compte": "Oui"}
+    for _ in range(30):
+        step = user.last_message
+        if (
+            "✅ C'est fait" in step.button_labels
+            and "caf.fr" in step.text
+            and "demande" in step.text
+        ):
+            break
+        chosen = next(
+            (v for k, v in answers.items() if k in step.text and v in step.button_labels), None
+        )
+        labels = step.button_labels
+        await bot.tap(user, chosen or ("Continuer ➡️" if "Continuer ➡️" in labels else labels[0]))
+    await bot.tap(user, "✅ C'est fait")
+    async with bot.services.db() as session:
+        check = await session.scalar(select(Reminder).where(Reminder.kind == "check"))
+    assert check is not None
+    bot.clock.set(check.due_at + timedelta(minutes=1))
+    await send_due_reminders(_job_context(bot))
+    question = user.last_message
+    assert "Est-ce que ça a marché ?" in question.text
+    answer = await bot.tap(user, "👎 Non, j'ai besoin d'aide")
+    assert "Vous n'êtes pas seul·e" in texts(answer)
+    async with bot.services.db() as session:
+        reasons = {r for (r,) in (await session.execute(select(HelpRequest.reason))).all()}
+    assert "check_failed" in reasons
