@@ -13,8 +13,6 @@ from core.sharing import Grant, decode_areas, needs_reminder
 from services.onboarding import Visitor
 from services.staff import Notice
 from storage import persons as person_store
-from storage import sites as site_store
-from storage import staff as staff_store
 from storage.db import SessionFactory
 from storage.models import (
     AnonymousCount,
@@ -41,10 +39,7 @@ async def export(db: SessionFactory, visitor: Visitor) -> dict[str, Any] | None:
         person = await person_store.find_person(session, visitor.telegram_user_id)
         if person is None:
             return None
-        site = await site_store.get_site(session, person.site_id) if person.site_id else None
-        referent = (
-            await staff_store.get_staff(session, person.referent_id) if person.referent_id else None
-        )
+        site, referent = await person_store.site_and_referent(session, person)
         consents = await session.scalars(
             select(ConsentRecord).where(ConsentRecord.person_id == person.id)
         )

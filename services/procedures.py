@@ -451,14 +451,8 @@ async def _reschedule_deadlines(
 
 
 async def _who_helps(session: AsyncSession, person: Person) -> tuple[str | None, str | None]:
-    from storage import staff as staff_store
-
-    referent = (
-        await staff_store.get_staff(session, person.referent_id) if person.referent_id else None
-    )
-    site = await site_store.get_site(session, person.site_id) if person.site_id else None
-    active = referent is not None and referent.deactivated_at is None
-    return (referent.display_name if active and referent else None), (site.name if site else None)
+    site, referent = await person_store.site_and_referent(session, person)
+    return (referent.display_name if referent else None), (site.name if site else None)
 
 
 def to_json(progress: Progress) -> str:

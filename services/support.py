@@ -13,7 +13,6 @@ from services.onboarding import Visitor
 from services.staff import Notice
 from storage import persons as person_store
 from storage import sites as site_store
-from storage import staff as staff_store
 from storage.db import SessionFactory
 from storage.models import ReferentChangeRequest, StaffMember, StaffRole
 
@@ -31,10 +30,7 @@ async def my_support(db: SessionFactory, visitor: Visitor) -> Support | None:
         person = await person_store.find_person(session, visitor.telegram_user_id)
         if person is None:
             return None
-        site = await site_store.get_site(session, person.site_id) if person.site_id else None
-        referent = (
-            await staff_store.get_staff(session, person.referent_id) if person.referent_id else None
-        )
+        site, referent = await person_store.site_and_referent(session, person)
         pending = await session.scalar(
             select(ReferentChangeRequest.id).where(
                 ReferentChangeRequest.person_id == person.id,
@@ -44,7 +40,7 @@ async def my_support(db: SessionFactory, visitor: Visitor) -> Support | None:
         return Support(
             site.id if site else None,
             site.name if site else None,
-            referent.display_name if referent and referent.deactivated_at is None else None,
+            referent.display_name if referent else None,
             pending is not None,
         )
 

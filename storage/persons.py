@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ConsentRecord, ConsentRefusal, Person
+from storage.models import ConsentRecord, ConsentRefusal, Person, Site, StaffMember
 
 
 async def find_person(session: AsyncSession, telegram_user_id: int) -> Person | None:
@@ -52,3 +52,14 @@ async def delete_person(session: AsyncSession, person_id: int) -> None:
     """Delete explicitly child rows too: SQLite cascades only with foreign keys on."""
     await session.execute(delete(ConsentRecord).where(ConsentRecord.person_id == person_id))
     await session.execute(delete(Person).where(Person.id == person_id))
+
+
+async def site_and_referent(
+    session: AsyncSession, person: Person
+) -> tuple[Site | None, StaffMember | None]:
+    """Who accompanies the person; a deactivated referent counts as none."""
+    site = await session.get(Site, person.site_id) if person.site_id else None
+    referent = await session.get(StaffMember, person.referent_id) if person.referent_id else None
+    if referent is not None and referent.deactivated_at is not None:
+        referent = None
+    return site, referent

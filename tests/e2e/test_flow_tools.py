@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -13,24 +10,9 @@ from emulator import BotApiEmulator
 from flows.registry import load
 from tests.e2e.test_people import code_in, onboard, shell
 from tests.harness import BotHarness, texts
+from tests.processes import ROOT, bot_py
 
-ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "flows" / "fixtures"
-
-
-def bot_py(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))
-    }
-    return subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), *arguments],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_flows_check_names_file_line_and_fix_of_an_invalid_flow(tmp_path: Path) -> None:

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -16,25 +12,14 @@ from bot import housekeeping
 from emulator import BotApiEmulator, FakeUser
 from storage.models import AuditEntry, Base, Person, StaffMember
 from tests.harness import BotHarness, texts
+from tests.processes import bot_py
 
-ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"start=([A-Za-z0-9_-]+)")
 
 
 def shell(bot: BotHarness, *arguments: str) -> str:
     """`python bot.py …` in a real process, on the running bot's database."""
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))
-    }
-    environment["DATABASE_URL"] = bot.settings.database_url
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), *arguments],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = bot_py(*arguments, DATABASE_URL=bot.settings.database_url)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

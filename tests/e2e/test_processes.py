@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -12,18 +11,9 @@ from pathlib import Path
 import pytest
 
 from emulator import BotApiEmulator, BotMessage, FakeUser
+from tests.processes import ROOT, environment
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET_TOKEN = "987654321:process-test-token-abcdefghijkl"
-
-
-def _environment(**overrides: str) -> dict[str, str]:
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TELEGRAM_", "ALLIANCE_", "DATABASE_"))
-    }
-    return {**base, "PYTHONUNBUFFERED": "1", **overrides}
 
 
 def _bot(*arguments: str, env: dict[str, str], cwd: Path = ROOT) -> subprocess.Popen[str]:
@@ -52,7 +42,7 @@ def _bot(*arguments: str, env: dict[str, str], cwd: Path = ROOT) -> subprocess.P
 def test_invalid_configuration_is_one_clear_line_and_exit_2(
     variable: str, value: str, named: str, tmp_path: Path
 ) -> None:
-    process = _bot("db", "upgrade", env=_environment(**{variable: value}), cwd=tmp_path)
+    process = _bot("db", "upgrade", env=environment(**{variable: value}), cwd=tmp_path)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 2
     lines = err.strip().splitlines()
@@ -62,13 +52,13 @@ def test_invalid_configuration_is_one_clear_line_and_exit_2(
 
 
 def test_run_without_a_token_says_so(tmp_path: Path) -> None:
-    process = _bot("run", env=_environment(), cwd=tmp_path)
+    process = _bot("run", env=environment(), cwd=tmp_path)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 2 and "TELEGRAM_BOT_TOKEN" in err
 
 
 def test_webhook_mode_requires_a_valid_secret(tmp_path: Path) -> None:
-    env = _environment(TELEGRAM_BOT_TOKEN=SECRET_TOKEN)
+    env = environment(TELEGRAM_BOT_TOKEN=SECRET_TOKEN)
     process = _bot(
         "run",
         "--webhook",
@@ -83,7 +73,7 @@ def test_webhook_mode_requires_a_valid_secret(tmp_path: Path) -> None:
 
 
 def test_db_upgrade_creates_the_default_sqlite_database(tmp_path: Path) -> None:
-    process = _bot("db", "upgrade", env=_environment(), cwd=tmp_path)
+    process = _bot("db", "upgrade", env=environment(), cwd=tmp_path)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert (tmp_path / "data" / "alliance.db").is_file()
@@ -97,7 +87,7 @@ async def test_a_crash_mid_onboarding_loses_nothing(tmp_path: Path) -> None:
     """`bot.py run` killed with SIGKILL after the language choice resumes at consent."""
     emulator = BotApiEmulator(token=SECRET_TOKEN, bot_username="alliance_process_bot")
     await emulator.start()
-    env = _environment(
+    env = environment(
         TELEGRAM_BOT_TOKEN=SECRET_TOKEN,
         TELEGRAM_API_URL=emulator.base_url,
         DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
@@ -132,7 +122,7 @@ async def test_a_crash_mid_onboarding_loses_nothing(tmp_path: Path) -> None:
 
 
 def test_the_demo_runs_with_no_token_and_no_network(tmp_path: Path) -> None:
-    process = _bot("demo", env=_environment(), cwd=tmp_path)
+    process = _bot("demo", env=environment(), cwd=tmp_path)
     out, err = process.communicate("/start\n1\n1\n", timeout=120)
     assert process.returncode == 0, err
     assert "Bonjour, je suis Alliance" in out
@@ -145,12 +135,12 @@ def test_the_demo_runs_with_no_token_and_no_network(tmp_path: Path) -> None:
 def test_the_demo_keeps_its_database_when_asked(tmp_path: Path) -> None:
     database = tmp_path / "demo.db"
     process = _bot(
-        "demo", "--db", str(database), "--language", "en", env=_environment(), cwd=tmp_path
+        "demo", "--db", str(database), "--language", "en", env=environment(), cwd=tmp_path
     )
     out, _ = process.communicate("/start\n2\n1\n", timeout=120)
     assert "✓ English" in out and database.is_file()
     process = _bot(
-        "demo", "--db", str(database), "--language", "en", env=_environment(), cwd=tmp_path
+        "demo", "--db", str(database), "--language", "en", env=environment(), cwd=tmp_path
     )
     out, _ = process.communicate("/menu\n", timeout=120)
     assert "What would you like to do" in out or "❓" in out
