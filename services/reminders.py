@@ -12,10 +12,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.reminders import WEEK, when_allowed
 from storage.db import SessionFactory
 from storage.models import Person, Reminder, Site
+
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -39,37 +42,62 @@ async def claim_due(db: SessionFactory, now: datetime, default_zone: ZoneInfo) -
         if session.get_bind().dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         rows = list(await session.scalars(due.order_by(Reminder.person_id, Reminder.due_at)))
+        person_ids = list(dict.fromkeys(row.person_id for row in rows))
         claimed: list[DueReminder] = []
-        for person_id in dict.fromkeys(row.person_id for row in rows):
-            person = await session.get(Person, person_id)
-            if person is None:
-                continue
-            site = await session.get(Site, person.site_id) if person.site_id else None
-            zone = ZoneInfo(site.timezone) if site else default_zone
-            sent = list(
-                await session.scalars(
-                    select(Reminder.sent_at).where(
-                        Reminder.person_id == person_id, Reminder.sent_at > now - WEEK
-                    )
-                )
+        for start in range(0, len(person_ids), BATCH):
+            batch = person_ids[start : start + BATCH]
+            claimed += await _claim_batch(
+                session, [r for r in rows if r.person_id in set(batch)], batch, now, default_zone
             )
-            for row in (r for r in rows if r.person_id == person_id):
-                allowed = when_allowed(now, zone, [s for s in sent if s is not None])
-                if allowed > now:
-                    row.due_at = allowed
-                    continue
-                row.sent_at = now
-                sent.append(now)
-                claimed.append(
-                    DueReminder(
-                        person.telegram_user_id,
-                        person.language,
-                        zone,
-                        row.kind,
-                        row.flow_id,
-                        row.step_id,
-                        row.deadline_id,
-                        row.deadline_on,
-                    )
-                )
         return claimed
+
+
+async def _claim_batch(
+    session: AsyncSession,
+    rows: list[Reminder],
+    person_ids: list[int],
+    now: datetime,
+    default_zone: ZoneInfo,
+) -> list[DueReminder]:
+    """Three queries for a whole batch of persons: persons, their sites, their recent sends."""
+    persons = {
+        p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+    }
+    site_ids = {p.site_id for p in persons.values() if p.site_id is not None}
+    sites = {s.id: s for s in await session.scalars(select(Site).where(Site.id.in_(site_ids)))}
+    sent: dict[int, list[datetime]] = {}
+    recent = await session.execute(
+        select(Reminder.person_id, Reminder.sent_at).where(
+            Reminder.person_id.in_(person_ids), Reminder.sent_at > now - WEEK
+        )
+    )
+    for person_id, sent_at in recent:
+        if sent_at is not None:
+            sent.setdefault(person_id, []).append(sent_at)
+    claimed = []
+    for row in rows:
+        person = persons.get(row.person_id)
+        if person is None:
+            continue
+        site = sites.get(person.site_id) if person.site_id else None
+        zone = ZoneInfo(site.timezone) if site else default_zone
+        history = sent.setdefault(person.id, [])
+        allowed = when_allowed(now, zone, history)
+        if allowed > now:
+            row.due_at = allowed
+            continue
+        row.sent_at = now
+        history.append(now)
+        claimed.append(
+            DueReminder(
+                person.telegram_user_id,
+                person.language,
+                zone,
+                row.kind,
+                row.flow_id,
+                row.step_id,
+                row.deadline_id,
+                row.deadline_on,
+            )
+        )
+    return claimed
