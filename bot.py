@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 
 from app import admin_cli
 from app.context import SERVICES_KEY, AllianceApplication, AllianceContext, Services
@@ -83,6 +83,9 @@ def build_application(
         .base_url(base_url or settings.telegram_api_url)
         .context_types(ContextTypes(context=AllianceContext))
         .concurrent_updates(processor)
+        # Telegram allows a bot about 30 messages a second: a 9:00 wave of reminders is
+        # paced instead of refused, and a "retry after" answer is waited out.
+        .rate_limiter(AIORateLimiter(max_retries=3))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

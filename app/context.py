@@ -31,14 +31,12 @@ class Services:
     flows: FlowCatalog
 
 
-class AllianceContext(
-    CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
-):
+class AllianceContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     @property
     def services(self) -> Services:
         return cast(Services, self.bot_data[SERVICES_KEY])
 
 
 AllianceApplication = Application[
-    ExtBot[None], AllianceContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+    ExtBot[Any], AllianceContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
 ]
