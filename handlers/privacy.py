@@ -9,6 +9,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from app.context import AllianceContext
 from core.actions import Action, Erase, decode
+from core.i18n import Translator
+from core.screens import Screen
 from handlers import reply
 from handlers.common import ready_person, show_staff_home, translator_of, visitor_of
 from screens import home, privacy
@@ -35,28 +37,32 @@ async def show_my_data(update: Update, context: AllianceContext) -> None:
 
 async def erase_me(update: Update, context: AllianceContext) -> None:
     """/effacer or "Erase everything": confirm first, then delete everything."""
-    query = update.callback_query
-    pressed = decode(query.data) if query else None
-    choice = pressed.argument if pressed else Erase.ASK
     s = context.services
     account = await accounts.peek(s.db, visitor_of(update), s.clock.now())
     t = await translator_of(update, context)
-    if account is None:
+    if isinstance(account, PersonView):
+        await reply.answer(update, context, t, *await _erasure_step(update, context, t))
+    elif account is None:
         await reply.answer(update, context, t, privacy.nothing_held(t))
-    elif not isinstance(account, PersonView):
+    else:
         await show_staff_home(update, context, account, t)
-    elif choice == Erase.CONFIRM:
+
+
+async def _erasure_step(update: Update, context: AllianceContext, t: Translator) -> list[Screen]:
+    query = update.callback_query
+    pressed = decode(query.data) if query else None
+    choice = pressed.argument if pressed else Erase.ASK
+    if choice == Erase.CONFIRM:
+        s = context.services
         erased = await privacy_service.erase(s.db, visitor_of(update), s.clock.now())
         if query is not None:
             await reply.settle(query, t, t._("🗑 Oui, tout effacer"))
-        done = privacy.erased(t) if erased else privacy.nothing_held(t)
-        await reply.answer(update, context, t, done)
-    elif choice == Erase.CANCEL:
+        return [privacy.erased(t) if erased else privacy.nothing_held(t)]
+    if choice == Erase.CANCEL:
         if query is not None:
             await reply.settle(query, t, t._("↩️ Non, garder mes données"))
-        await reply.answer(update, context, t, privacy.kept(t), home.menu(t))
-    else:
-        await reply.answer(update, context, t, privacy.confirm_erase(t))
+        return [privacy.kept(t), home.menu(t)]
+    return [privacy.confirm_erase(t)]
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:

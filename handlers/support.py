@@ -9,6 +9,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from app.context import AllianceContext
 from core.actions import Action, decode
+from core.i18n import Translator
+from core.screens import Screen
 from core.sharing import Duration
 from handlers import reply
 from handlers.common import ready_person, visitor_of
@@ -106,29 +108,31 @@ async def answer_typed_text(update: Update, context: AllianceContext) -> None:
 async def share(update: Update, context: AllianceContext) -> None:
     """/partage and its buttons: what the referent sees, and for how long."""
     found = await ready_person(update, context)
-    if found is None:
-        return
-    _, t = found
-    s, visitor = context.services, visitor_of(update)
-    query = update.callback_query
-    pressed = decode(query.data) if query else None
-    match = _SHARE.match(pressed.argument or "") if pressed else None
-    if match is None:
-        grant = await sharing_service.current_grant(s.db, visitor, s.clock.now())
-        await reply.answer(update, context, t, screens.sharing(t, grant, s.clock.now()))
-    elif match[1] == "pick":
-        await reply.answer(update, context, t, screens.pick_areas(t, int(match[2])))
-    elif match[1] == "when":
-        await reply.answer(update, context, t, screens.pick_duration(t, int(match[2])))
-    elif match[4] in Duration._value2member_map_:
-        areas = screens.areas_of(int(match[3]))
-        await sharing_service.set_grant(s.db, visitor, areas, Duration(match[4]), s.clock.now())
-        grant = await sharing_service.current_grant(s.db, visitor, s.clock.now())
-        saved = screens.sharing_saved(t)
-        await reply.answer(update, context, t, saved, screens.sharing(t, grant, s.clock.now()))
-    else:
-        grant = await sharing_service.current_grant(s.db, visitor, s.clock.now())
-        await reply.answer(update, context, t, screens.sharing(t, grant, s.clock.now()))
+    if found is not None:
+        pressed = decode(update.callback_query.data) if update.callback_query else None
+        match = _SHARE.match(pressed.argument or "") if pressed else None
+        await reply.answer(
+            update, context, found[1], *await _sharing_step(context, update, found[1], match)
+        )
+
+
+async def _sharing_step(
+    context: AllianceContext, update: Update, t: Translator, match: re.Match[str] | None
+) -> list[Screen]:
+    """Areas to tick, then a duration, then saved; anything else shows where sharing stands."""
+    s, visitor, now = context.services, visitor_of(update), context.services.clock.now()
+    if match is not None and match[1] == "pick":
+        return [screens.pick_areas(t, int(match[2]))]
+    if match is not None and match[1] == "when":
+        return [screens.pick_duration(t, int(match[2]))]
+    saved = []
+    if match is not None and match[4] in Duration._value2member_map_:
+        await sharing_service.set_grant(
+            s.db, visitor, screens.areas_of(int(match[3])), Duration(match[4]), now
+        )
+        saved = [screens.sharing_saved(t)]
+    grant = await sharing_service.current_grant(s.db, visitor, now)
+    return [*saved, screens.sharing(t, grant, now)]
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:
