@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Bot, BotCommand
+from telegram import Bot, BotCommand, BotCommandScopeChat
 
 from core.i18n import Translations, Translator
 
@@ -26,3 +26,18 @@ async def register_commands(bot: Bot, translations: Translations) -> None:
     await bot.set_my_commands(commands(translations.get(translations.default)))
     for t in translations.all():
         await bot.set_my_commands(commands(t), language_code=t.code)
+
+
+def staff_commands(t: Translator) -> list[BotCommand]:
+    return [
+        BotCommand("menu", t._("Mon espace professionnel")),
+        BotCommand("inviter", t._("Inviter un·e collègue ou une personne")),
+        BotCommand("journal", t._("Journal des accès (administrateurs)")),
+        BotCommand("parcours", t._("Les parcours (médiateurs)")),
+        BotCommand("langue", t._("Changer de langue")),
+    ]
+
+
+async def register_staff_commands(bot: Bot, chat_id: int, t: Translator) -> None:
+    """A staff member's chat lists the professional commands, not the persons' ones."""
+    await bot.set_my_commands(staff_commands(t), scope=BotCommandScopeChat(chat_id))

@@ -9,6 +9,7 @@ from app.context import AllianceContext
 from core.actions import Action, Consent, decode
 from core.languages import language, match_language
 from handlers import reply
+from handlers.commands import register_staff_commands
 from handlers.common import account_of, show_staff_home, visitor_of
 from handlers.fallback import answer_stale_button
 from screens import home, onboarding
@@ -56,6 +57,7 @@ async def join_staff(update: Update, context: AllianceContext, invite: InviteInf
     )
     if isinstance(result, Joined):
         t = s.translations.get(result.staff.language)
+        await register_staff_commands(context.bot, user.id, t)
         await reply.answer(
             update,
             context,

@@ -66,6 +66,8 @@ async def test_from_shell_bootstrap_to_erasure(bot: BotHarness, emulator: BotApi
     welcome = await bot.say(admin, f"/start {code_in(out)}")
     assert "Bienvenue dans l'équipe de CCAS de Rezé" in texts(welcome)
     assert "Espace professionnel" in texts(welcome)
+    staff_menu = {c["command"] for c in emulator.commands[("chat", "")]}
+    assert {"inviter", "journal", "parcours"} <= staff_menu and "partage" not in staff_menu
 
     referent = emulator.user(9002, first_name="Marie")
     code = await staff_invite(bot, admin, "Un·e collègue : référent·e")
