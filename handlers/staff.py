@@ -100,11 +100,39 @@ async def _invite(
     s, site_id, now = c.services, int(m["site"]), c.services.clock.now()
     user_id = visitor_of(u).telegram_user_id
     if m["role"] is None:
-        code = await staff_service.invite_person(s.db, user_id, site_id, now)
-    else:
-        code = await staff_service.invite_staff(s.db, user_id, site_id, Role(m["role"]), now)
-    link = f"https://t.me/{c.bot.username}?start={code}"
-    return screens.invite_link(t, link, for_person=m["role"] is None)
+        code, invite_id = await staff_service.invite_person(s.db, user_id, site_id, now)
+        return screens.person_invite_link(t, _link(c, code), invite_id)
+    code = await staff_service.invite_staff(s.db, user_id, site_id, Role(m["role"]), now)
+    return screens.invite_link(t, _link(c, code))
+
+
+def _link(c: AllianceContext, code: str) -> str:
+    return f"https://t.me/{c.bot.username}?start={code}"
+
+
+async def _ask_note(
+    u: Update, c: AllianceContext, me: StaffView, t: Translator, m: re.Match[str]
+) -> Screen:
+    asked = await staff_service.ask_for_note(
+        c.services.db, visitor_of(u).telegram_user_id, int(m["invite"])
+    )
+    return screens.ask_note(t) if asked else screens.not_allowed(t)
+
+
+async def take_typed_note(update: Update, context: AllianceContext) -> bool:
+    """A note the referent was asked to type; False when no note was asked for."""
+    message = update.effective_message
+    user_id = visitor_of(update).telegram_user_id
+    stored = await staff_service.take_note(
+        context.services.db, user_id, message.text or "" if message else ""
+    )
+    if stored is None:
+        return False
+    _, t = await account_of(update, context)
+    await reply.answer(
+        update, context, t, screens.note_saved(t) if stored else screens.not_allowed(t)
+    )
+    return True
 
 
 def _on_site(
@@ -215,6 +243,7 @@ _STEPS: list[tuple[re.Pattern[str], Step]] = [
     (re.compile(r"(?:team|tm-(?P<site>\d{1,9}))"), _on_site("tm", _team)),
     (re.compile(r"(?:journal|jn-(?P<site>\d{1,9}))"), _on_site("jn", _journal)),
     (re.compile(r"(?:changes|ch-(?P<site>\d{1,9}))"), _on_site("ch", _changes)),
+    (re.compile(r"note-(?P<invite>\d{1,9})"), _ask_note),
     (re.compile(r"(?:persons|ps-(?P<site>\d{1,9}))"), _persons),
     (re.compile(r"pv-(?P<person>\d{1,9})"), _person),
     (re.compile(r"off-(?P<site>\d{1,9})-(?P<member>\d{1,9})"), _confirm_off),

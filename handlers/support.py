@@ -17,6 +17,7 @@ from handlers.common import ready_person, visitor_of
 from handlers.fallback import answer_unusable
 from handlers.notify import send_notices
 from handlers.procedures import answer_typed_date
+from handlers.staff import take_typed_note
 from screens import support as screens
 from services import sharing as sharing_service
 from services import support as support_service
@@ -90,6 +91,8 @@ async def ask_for_another_referent(update: Update, context: AllianceContext) -> 
 async def answer_typed_text(update: Update, context: AllianceContext) -> None:
     """Text the bot asked for (a town to search, a date); anything else is kindly declined."""
     s = context.services
+    if await take_typed_note(update, context):
+        return
     awaiting = await support_service.take_awaited_text(s.db, visitor_of(update))
     message = update.effective_message
     if awaiting is not None and awaiting.startswith("date:"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from core.access import Role
 from core.actions import Action, encode
 from core.i18n import N_, Translator
@@ -116,18 +118,35 @@ def invite_what(t: Translator, staff: StaffView) -> Screen:
     return Screen(t._("Qui voulez-vous inviter ?"), column(*buttons))
 
 
-def invite_link(t: Translator, link: str, for_person: bool) -> Screen:
-    if for_person:
-        text = t._(
-            "Voici le lien personnel à donner à la personne (valable 7 jours, une seule fois) :\n"
-            "{link}\nEn l'ouvrant, elle sera reliée à vous et à votre structure.",
-            link=link,
-        )
-    else:
-        text = t._(
-            "Voici le lien d'invitation (valable 7 jours, une seule fois) :\n{link}", link=link
-        )
+def invite_link(t: Translator, link: str) -> Screen:
+    text = t._("Voici le lien d'invitation (valable 7 jours, une seule fois) :\n{link}", link=link)
     return Screen(text, ((back(t),),))
+
+
+def person_invite_link(t: Translator, link: str, invite_id: int) -> Screen:
+    text = t._(
+        "Voici le lien personnel à donner à la personne (valable 7 jours, une seule fois) :\n"
+        "{link}\nEn l'ouvrant, elle sera reliée à vous et à votre structure.",
+        link=link,
+    )
+    note = Button(
+        t._("✏️ Ajouter une note pour la reconnaître"), encode(Action.STAFF, f"note-{invite_id}")
+    )
+    return Screen(text, column(note, back(t)))
+
+
+def ask_note(t: Translator) -> Screen:
+    return Screen(
+        t._(
+            "Écrivez une note courte pour reconnaître cette personne dans votre liste "
+            "(par exemple ses initiales). Elle la verra dans ses données et elle sera effacée "
+            "avec elles."
+        )
+    )
+
+
+def note_saved(t: Translator) -> Screen:
+    return Screen(t._("Note enregistrée."), ((back(t),),))
 
 
 def team(t: Translator, site_id: int, members: list[MemberLine]) -> Screen:
@@ -267,6 +286,8 @@ def persons(t: Translator, site_id: int, lines: list[PersonLine]) -> Screen:
 def person(t: Translator, detail: PersonDetail) -> Screen:
     """Only what the person shares with their referent, never more."""
     lines = [t._("<b>Personne n°{id}</b>", id=detail.person_id)]
+    if detail.note:
+        lines[0] += f" — {html.escape(detail.note)}"
     lines.append(
         t._("Dernière visite : {date}", date=t.day(detail.last_seen_at.astimezone(t.zone)))
     )

@@ -149,6 +149,7 @@ async def _take_invite(
         person.invite_id = invite.id
         person.site_id = invite.site_id
         person.referent_id = invite.created_by_id
+        person.referent_note, invite.name = invite.name, None  # the note moves to the person
     return status
 
 

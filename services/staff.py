@@ -10,13 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access import Actor, Decision, PersonActor, Role, StaffAction, StaffActor, Target, decide
 from core.invites import InviteStatus
-from services.invites import PERSON, InviteInfo, create_invite
+from services.invites import PERSON, InviteInfo, create_invite, read_invite
 from storage import persons as person_store
 from storage import sites as site_store
 from storage import staff as staff_store
 from storage.db import SessionFactory
 from storage.invites import get_invite
-from storage.models import Person, ReferentChangeRequest, StaffMember
+from storage.models import Invite, Person, ReferentChangeRequest, StaffMember
 
 
 class NotAllowed(PermissionError):
@@ -161,13 +161,17 @@ async def invite_staff(
 
 async def invite_person(
     db: SessionFactory, telegram_user_id: int, site_id: int, now: datetime
-) -> str:
+) -> tuple[str, int]:
+    """The code to give the person, and the invite's id (to attach a note to it)."""
     async with db.begin() as session:
         actor = await authorise(
             session, telegram_user_id, StaffAction.INVITE_PERSON, Target(site_id), now
         )
     assert isinstance(actor, StaffActor)
-    return await create_invite(db, PERSON, now, site_id=site_id, created_by_id=actor.staff_id)
+    code = await create_invite(db, PERSON, now, site_id=site_id, created_by_id=actor.staff_id)
+    created = await read_invite(db, code, now)
+    assert created is not None
+    return code, created.id
 
 
 async def team(
@@ -368,3 +372,35 @@ async def change_options(
             raise NotAllowed("no such pending request")
         site_id = request.site_id
     return await referents(db, telegram_user_id, site_id, now)
+
+
+NOTE_LENGTH = 40
+
+
+async def ask_for_note(db: SessionFactory, telegram_user_id: int, invite_id: int) -> bool:
+    """The referent's next text becomes their note on a person's invite (to recognise them)."""
+    async with db.begin() as session:
+        member = await staff_store.find_staff(session, telegram_user_id)
+        invite = await get_invite(session, invite_id)
+        if member is None or invite is None or not _own_unused_person_invite(invite, member):
+            return False
+        member.awaiting = f"note:{invite_id}"
+        return True
+
+
+async def take_note(db: SessionFactory, telegram_user_id: int, text: str) -> bool | None:
+    """Store the typed note if one was asked for. None: nothing was asked."""
+    async with db.begin() as session:
+        member = await staff_store.find_staff(session, telegram_user_id)
+        if member is None or member.awaiting is None or not member.awaiting.startswith("note:"):
+            return None
+        invite_id, member.awaiting = int(member.awaiting.removeprefix("note:")), None
+        invite = await get_invite(session, invite_id)
+        if invite is None or not _own_unused_person_invite(invite, member):
+            return False
+        invite.name = " ".join(text.split())[:NOTE_LENGTH] or None
+        return True
+
+
+def _own_unused_person_invite(invite: Invite, member: StaffMember) -> bool:
+    return invite.purpose == PERSON and invite.created_by_id == member.id and invite.used_at is None

@@ -150,6 +150,8 @@ class StaffMember(Base):
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     deactivated_at: Mapped[datetime | None]
+    # What the bot asked this staff member to type (e.g. "note:12", a note for invite 12).
+    awaiting: Mapped[str | None] = mapped_column(String(40))
 
 
 class StaffRole(Base):

@@ -82,7 +82,13 @@ async def test_from_shell_bootstrap_to_erasure(bot: BotHarness, emulator: BotApi
 
     person = emulator.user(444_555_666, first_name="Fatou")
     code = await staff_invite(bot, referent, "Pour une personne que j'accompagne")
+    await bot.tap(referent, "✏️ Ajouter une note pour la reconnaître")
+    saved = await bot.say(referent, "Mme F.D. (rue des Lilas)")
+    assert "Note enregistrée" in texts(saved)
     await onboard(bot, person, code)
+    await bot.say(referent, "/menu")
+    listing = await bot.tap(referent, "🧑‍🤝‍🧑 Les personnes")
+    assert "Mme F.D. (rue des Lilas)" in listing[-1].button_labels[0]
     support = await bot.tap(person, "🤝 Mon accompagnement")
     assert "CCAS de Rezé" in texts(support) and "Marie" in texts(support)
 
@@ -100,6 +106,7 @@ async def test_from_shell_bootstrap_to_erasure(bot: BotHarness, emulator: BotApi
     data = json.loads(document.file_content.decode())
     assert data["referent"] == "Marie" and data["telegram_user_id"] == 444_555_666
     assert data["procedures"][0]["flow"] == "demande-rsa" and data["help_requests"]
+    assert data["referent_note"] == "Mme F.D. (rue des Lilas)"
 
     await bot.say(person, "/effacer")
     done = await bot.tap(person, "🗑 Oui, tout effacer")
@@ -108,7 +115,8 @@ async def test_from_shell_bootstrap_to_erasure(bot: BotHarness, emulator: BotApi
         for table in Base.metadata.sorted_tables:
             for row in (await session.execute(select(table))).all():
                 for value in row:
-                    assert "444555666" not in str(value) and "Fatou" not in str(value), table.name
+                    for needle in ("444555666", "Fatou", "F.D."):
+                        assert needle not in str(value), table.name
 
 
 async def _site_with(
