@@ -76,11 +76,19 @@ class Translator:
         return "\n".join(RIGHT_TO_LEFT_MARK + line if line else line for line in text.split("\n"))
 
 
+class Safe(str):
+    """Text already fit for Telegram HTML (e.g. built from other translated messages):
+    filled in as it is, where any other string parameter is escaped."""
+
+
 def _fill(template: str, params: Mapping[str, Any]) -> str:
     if not params:
         return template
-    safe = {k: html.escape(v) if isinstance(v, str) else v for k, v in params.items()}
-    return template.format(**safe)
+    escaped = {
+        k: html.escape(v, quote=False) if isinstance(v, str) and not isinstance(v, Safe) else v
+        for k, v in params.items()
+    }
+    return template.format(**escaped)
 
 
 class Translations:

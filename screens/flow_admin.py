@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from core.actions import Action, encode
 from core.i18n import Translator
 from core.screens import Button, Screen, column
@@ -38,7 +40,7 @@ def reloaded(t: Translator, count: int) -> Screen:
 def reload_failed(t: Translator, errors: list[FlowError]) -> Screen:
     lines = [t._("Les parcours n'ont pas été rechargés : les anciens restent en service.")]
     lines += [
-        f"• {error.path.name}:{error.line} [{error.step_id or '-'}] {error.message}"
+        html.escape(f"• {error.path.name}:{error.line} [{error.step_id or '-'}] {error.message}")
         for error in errors[:MAX_ERRORS_SHOWN]
     ]
     return Screen("\n".join(lines))

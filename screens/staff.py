@@ -154,7 +154,7 @@ def team(t: Translator, site_id: int, members: list[MemberLine]) -> Screen:
     buttons = []
     for member in members:
         roles = ", ".join(role_name(t, r) for r in member.roles)
-        lines.append(f"• {member.name} — {roles}")
+        lines.append(f"• {html.escape(member.name, quote=False)} — {roles}")
         if not member.is_me:
             label = t._("Désactiver {name}", name=member.name)
             buttons.append(Button(label, encode(Action.STAFF, f"off-{site_id}-{member.staff_id}")))
@@ -187,7 +187,9 @@ def deactivated(t: Translator, handed_over: int) -> Screen:
 def journal(t: Translator, lines: list[AuditLine]) -> Screen:
     rows = [t._("<b>Journal des accès</b> (les 30 derniers)")]
     for line in lines:
-        who = line.staff_name or t._("compte supprimé")
+        who = (
+            html.escape(line.staff_name, quote=False) if line.staff_name else t._("compte supprimé")
+        )
         person = t._(" — personne n°{id}", id=line.person_id) if line.person_id else ""
         outcome = "" if line.outcome == "allowed" else t._(" (refusé)")
         what = t._(ACTION_NAMES.get(line.action, line.action))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.actions import Action, encode
-from core.i18n import N_, Translator
+from core.i18n import N_, Safe, Translator
 from core.screens import Button, Screen, column
 from core.sharing import ALL_AREAS, Area, Duration, Grant
 from core.sites import SiteSummary
@@ -118,7 +118,7 @@ def sharing(t: Translator, grant: Grant, now: datetime) -> Screen:
     text = t._(
         "<b>Ce que je partage</b>\n{status}\n"
         "Vous décidez, et vous pouvez changer d'avis à tout moment.",
-        status=status,
+        status=Safe(status),
     )
     return Screen(
         text,

@@ -285,7 +285,8 @@ async def test_sharing_is_chosen_limited_in_time_and_reminded(
     await bot.tap(person, "⬜ CAF (RSA, prime d'activité, aides)")
     await bot.tap(person, "Continuer")
     saved = await bot.tap(person, "Un mois")
-    assert "voit vos démarches : CAF" in texts(saved) and "25 décembre 2026" in texts(saved)
+    assert "voit vos démarches : CAF (RSA, prime d'activité, aides)" in texts(saved)
+    assert "25 décembre 2026" in texts(saved) and "&" not in texts(saved), "escaped once only"
 
     bot.clock.advance(timedelta(days=28))
     await housekeeping(_job_context(bot))

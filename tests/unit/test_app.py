@@ -13,7 +13,7 @@ from telegram import Chat, Message, Update, User
 from app.logs import REDACTED, RedactingFormatter
 from app.processor import ChatOrderedProcessor
 from app.settings import DEFAULT_DATABASE_URL, ConfigError, load_settings
-from core.i18n import RIGHT_TO_LEFT_MARK, load_translations
+from core.i18n import RIGHT_TO_LEFT_MARK, Safe, load_translations
 
 TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
@@ -59,6 +59,10 @@ def test_arabic_lines_are_anchored_right_to_left_and_parameters_escaped() -> Non
     assert arabic.directional("a\n\nb") == f"{RIGHT_TO_LEFT_MARK}a\n\n{RIGHT_TO_LEFT_MARK}b"
     assert french.directional("a\nb") == "a\nb"
     assert "&lt;b&gt;" in french._("• Votre langue : {language}", language="<b>")
+    assert (
+        french._("• Votre langue : {language}", language="d'accord") == "• Votre langue : d'accord"
+    )
+    assert french._("• Votre langue : {language}", language=Safe("<b>x</b>")).endswith("<b>x</b>")
     assert translations.get("xx").code == "fr"
 
 
