@@ -8,7 +8,8 @@ from xml.etree import ElementTree
 
 from emulator import BotApiEmulator
 from flows.registry import load
-from tests.e2e.test_people import code_in, onboard, shell
+from tests.e2e.steps import CAF, onboard, open_flow
+from tests.e2e.test_people import code_in, shell
 from tests.harness import BotHarness, texts
 from tests.processes import ROOT, bot_py
 
@@ -72,9 +73,7 @@ async def test_mediators_see_the_funnel_and_a_bad_reload_keeps_the_flows(
     )
     person = emulator.user(1302, first_name="Ana")
     await onboard(bot, person)
-    await bot.tap(person, "📋 Démarches")
-    await bot.tap(person, "CAF : RSA, prime d'activité, logement")
-    await bot.tap(person, "Demander le RSA")
+    await open_flow(bot, person, CAF, "Demander le RSA")
     await bot.tap(person, "🆘 Je bloque")
 
     overview = await bot.say(mediator, "/parcours")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot import housekeeping
 from emulator import BotApiEmulator, FakeUser
 from storage.models import AuditEntry, Base, Person, StaffMember
+from tests.e2e.steps import CAF, job_context, onboard
 from tests.harness import BotHarness, texts
 from tests.processes import bot_py
 
@@ -28,12 +29,6 @@ def code_in(text: str) -> str:
     match = CODE.search(text)
     assert match, text
     return match[1]
-
-
-async def onboard(bot: BotHarness, user: FakeUser, payload: str = "") -> None:
-    await bot.say(user, f"/start {payload}".strip())
-    await bot.tap(user, "✓ Français")
-    await bot.tap(user, "✅ J'accepte")
 
 
 async def staff_invite(bot: BotHarness, inviter: FakeUser, label: str) -> str:
@@ -94,7 +89,7 @@ async def test_from_shell_bootstrap_to_erasure(bot: BotHarness, emulator: BotApi
 
     await bot.tap(person, "⬅️ Menu")
     await bot.tap(person, "📋 Démarches")
-    await bot.tap(person, "CAF : RSA, prime d'activité, logement")
+    await bot.tap(person, CAF)
     await bot.tap(person, "Demander le RSA")
     await bot.tap(person, "🆘 Je bloque")
     exported = await bot.say(person, "/mesdonnees")
@@ -289,10 +284,10 @@ async def test_sharing_is_chosen_limited_in_time_and_reminded(
     assert "25 décembre 2026" in texts(saved) and "&" not in texts(saved), "escaped once only"
 
     bot.clock.advance(timedelta(days=28))
-    await housekeeping(_job_context(bot))
+    await housekeeping(job_context(bot))
     assert "se termine bientôt" in person.messages[-1].text
     count = len(person.messages)
-    await housekeeping(_job_context(bot))
+    await housekeeping(job_context(bot))
     assert len(person.messages) == count, "reminded once"
     bot.clock.advance(timedelta(days=3))
     status = await bot.say(person, "/partage")
@@ -305,10 +300,10 @@ async def test_inactive_persons_are_warned_then_erased(
     person = emulator.user(701, first_name="Ana")
     await onboard(bot, person)
     bot.clock.advance(timedelta(days=702))
-    await housekeeping(_job_context(bot))
+    await housekeeping(job_context(bot))
     assert "dans 30 jours" in person.messages[-1].text
     bot.clock.advance(timedelta(days=31))
-    await housekeeping(_job_context(bot))
+    await housekeeping(job_context(bot))
     assert "ont été effacées" in person.messages[-1].text
     async with bot.services.db() as session:
         assert await session.scalar(select(Person).where(Person.telegram_user_id == 701)) is None
@@ -330,21 +325,13 @@ async def test_a_staff_account_is_never_a_person_and_vice_versa(
         )
 
 
-def _job_context(bot: BotHarness):  # type: ignore[no-untyped-def]
-    """The context PTB hands a scheduled job, to run the hourly job at a chosen time."""
-    from app.context import AllianceContext
-
-    assert bot.application is not None
-    return AllianceContext(bot.application)
-
-
 async def test_the_referent_sees_only_what_the_person_shares(
     bot: BotHarness, emulator: BotApiEmulator
 ) -> None:
     a = await _site_with(bot, emulator, "Site A", 900)
     person, referent, other = a["person"], a["referent"], a["other_referent"]
     await bot.tap(person, "📋 Démarches")
-    await bot.tap(person, "CAF : RSA, prime d'activité, logement")
+    await bot.tap(person, CAF)
     await bot.tap(person, "Demander le RSA")
     await bot.tap(person, "Continuer ➡️")
 

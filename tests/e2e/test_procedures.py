@@ -13,17 +13,10 @@ from emulator import BotApiEmulator, BotMessage, FakeUser
 from handlers.notify import send_due_reminders
 from services import procedures as procedures_service
 from storage.models import HelpRequest, Reminder, StepEvent
-from tests.e2e.test_people import _job_context, onboard
+from tests.e2e.steps import CAF, PREFECTURE, advance_until, job_context, onboard, open_flow
 from tests.harness import BotHarness, texts
 
 STEP = re.compile(r"étape (\d+) sur (\d+)")
-
-
-async def open_flow(bot: BotHarness, user: FakeUser, category: str, title: str) -> list[BotMessage]:
-    await bot.say(user, "/menu")
-    await bot.tap(user, "📋 Démarches")
-    await bot.tap(user, category)
-    return await bot.tap(user, title)
 
 
 async def walk(
@@ -64,7 +57,7 @@ async def test_quarterly_declaration_completed_with_buttons(
     first = await open_flow(
         bot,
         user,
-        "CAF : RSA, prime d'activité, logement",
+        CAF,
         "Déclarer mes ressources tous les 3 mois",
     )
     assert STEP.search(first[-1].text)
@@ -104,7 +97,7 @@ async def test_permit_renewal_schedules_reminders_that_respect_the_night(
     await open_flow(
         bot,
         user,
-        "Préfecture : titre de séjour, adresse",
+        PREFECTURE,
         "Renouveler mon titre de séjour (site AN",
     )
     await bot.tap(user, "Continuer ➡️")
@@ -123,13 +116,13 @@ async def test_permit_renewal_schedules_reminders_that_respect_the_night(
     night = first.due_at + timedelta(hours=12)
     bot.clock.set(night)
     before = len(user.messages)
-    await send_due_reminders(_job_context(bot))
+    await send_due_reminders(job_context(bot))
     assert len(user.messages) == before, "never at night"
     bot.clock.set(night + timedelta(hours=12))
-    await send_due_reminders(_job_context(bot))
+    await send_due_reminders(job_context(bot))
     assert len(user.messages) == before + 1
     assert "⏰" in user.last_message.text
-    await send_due_reminders(_job_context(bot))
+    await send_due_reminders(job_context(bot))
     assert len(user.messages) == before + 1, "sent once"
     opened = await bot.tap(user, user.last_message.button_labels[0])
     assert STEP.search(texts(opened))
@@ -140,7 +133,7 @@ async def test_pause_restart_and_resume_at_the_same_step(
 ) -> None:
     user = emulator.user(1203, first_name="Inès")
     await onboard(bot, user)
-    await open_flow(bot, user, "CAF : RSA, prime d'activité, logement", "Demander le RSA")
+    await open_flow(bot, user, CAF, "Demander le RSA")
     await bot.tap(user, "Continuer ➡️")
     step = user.last_message.text.split("\n")[0]
     paused = await bot.tap(user, "⏸ Pause")
@@ -160,12 +153,8 @@ async def test_i_cannot_offers_help_and_records_the_request(
 ) -> None:
     user = emulator.user(1204, first_name="Olena")
     await onboard(bot, user)
-    await open_flow(bot, user, "CAF : RSA, prime d'activité, logement", "Demander le RSA")
-    for _ in range(6):
-        if "😕 Je n'y arrive pas" in user.last_message.button_labels:
-            break
-        labels = user.last_message.button_labels
-        await bot.tap(user, "Continuer ➡️" if "Continuer ➡️" in labels else labels[0])
+    await open_flow(bot, user, CAF, "Demander le RSA")
+    await advance_until(bot, user, "😕 Je n'y arrive pas")
     answer = await bot.tap(user, "😕 Je n'y arrive pas")
     assert "Vous n'êtes pas seul·e" in texts(answer) and "France Services" in texts(answer)
     stuck = await bot.tap(user, "🆘 Je bloque")
@@ -180,15 +169,13 @@ async def test_later_then_reminded_and_did_it_work(
 ) -> None:
     user = emulator.user(1205, first_name="Sami")
     await onboard(bot, user)
-    await open_flow(bot, user, "CAF : RSA, prime d'activité, logement", "Demander le RSA")
-    while "⏰ Plus tard" not in user.last_message.button_labels:
-        labels = user.last_message.button_labels
-        await bot.tap(user, "Continuer ➡️" if "Continuer ➡️" in labels else labels[0])
+    await open_flow(bot, user, CAF, "Demander le RSA")
+    await advance_until(bot, user, "⏰ Plus tard")
     await bot.tap(user, "⏰ Plus tard")
     noted = await bot.tap(user, "Demain")
     assert "je vous le rappellerai le 26 novembre 2026" in texts(noted)
     bot.clock.set(datetime(2026, 11, 26, 8, 30, tzinfo=UTC))  # 9:30 in Paris
-    await send_due_reminders(_job_context(bot))
+    await send_due_reminders(job_context(bot))
     assert "Vous m'aviez demandé de vous le rappeler" in user.last_message.text
 
 
@@ -252,7 +239,7 @@ async def test_did_it_work_is_asked_days_after_done(
     """The RSA request step has check_after_days: 7; "No" offers help."""
     user = emulator.user(1207, first_name="Binta")
     await onboard(bot, user)
-    await open_flow(bot, user, "CAF : RSA, prime d'activité, logement", "Demander le RSA")
+    await open_flow(bot, user, CAF, "Demander le RSA")
     answers = {"Avez-vous déjà un compte": "Oui"}
     for _ in range(30):
         step = user.last_message
@@ -272,7 +259,7 @@ async def test_did_it_work_is_asked_days_after_done(
         check = await session.scalar(select(Reminder).where(Reminder.kind == "check"))
     assert check is not None
     bot.clock.set(check.due_at + timedelta(minutes=1))
-    await send_due_reminders(_job_context(bot))
+    await send_due_reminders(job_context(bot))
     question = user.last_message
     assert "Est-ce que ça a marché ?" in question.text
     answer = await bot.tap(user, "👎 Non, j'ai besoin d'aide")

@@ -1,0 +1,41 @@
+"""What people do again and again in these tests, said once."""
+
+from __future__ import annotations
+
+from app.context import AllianceContext
+from emulator import BotMessage, FakeUser
+from tests.harness import BotHarness
+
+CAF = "CAF : RSA, prime d'activité, logement"
+PREFECTURE = "Préfecture : titre de séjour, adresse"
+
+
+async def onboard(bot: BotHarness, user: FakeUser, payload: str = "") -> None:
+    """/start (maybe with an invite code), French, agree."""
+    await bot.say(user, f"/start {payload}".strip())
+    await bot.tap(user, "✓ Français")
+    await bot.tap(user, "✅ J'accepte")
+
+
+async def open_flow(bot: BotHarness, user: FakeUser, category: str, title: str) -> list[BotMessage]:
+    """Menu → Démarches → a category → a flow."""
+    await bot.say(user, "/menu")
+    await bot.tap(user, "📋 Démarches")
+    await bot.tap(user, category)
+    return await bot.tap(user, title)
+
+
+async def advance_until(bot: BotHarness, user: FakeUser, label: str, limit: int = 30) -> None:
+    """Continue (or take the first answer) until a step offers the button `label`."""
+    for _ in range(limit):
+        labels = user.last_message.button_labels
+        if label in labels:
+            return
+        await bot.tap(user, "Continuer ➡️" if "Continuer ➡️" in labels else labels[0])
+    raise AssertionError(f"no step offered {label!r}")
+
+
+def job_context(bot: BotHarness) -> AllianceContext:
+    """The context PTB hands a scheduled job, to run a job at a time the test chose."""
+    assert bot.application is not None
+    return AllianceContext(bot.application)
