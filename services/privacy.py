@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.sharing import Grant, decode_areas, needs_reminder
@@ -129,14 +129,7 @@ async def erase(db: SessionFactory, visitor: Visitor, now: datetime) -> bool:
 
 
 async def erase_person(session: AsyncSession, person: Person, now: datetime, reason: str) -> None:
-    await session.execute(
-        update(AuditEntry).where(AuditEntry.person_id == person.id).values(person_id=None)
-    )
-    for table in (SharingGrant, FlowProgress, Reminder, HelpRequest):
-        await session.execute(delete(table).where(table.person_id == person.id))
-    await session.execute(
-        delete(ReferentChangeRequest).where(ReferentChangeRequest.person_id == person.id)
-    )
+    """Erase, leaving only an anonymous count per site and month."""
     await _count(session, reason, person.site_id, now)
     await person_store.delete_person(session, person.id)
 

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ConsentRecord, ConsentRefusal, Person, Site, StaffMember
+from storage.models import (
+    AuditEntry,
+    ConsentRecord,
+    ConsentRefusal,
+    FlowProgress,
+    HelpRequest,
+    Person,
+    ReferentChangeRequest,
+    Reminder,
+    SharingGrant,
+    Site,
+    StaffMember,
+)
 
 
 async def find_person(session: AsyncSession, telegram_user_id: int) -> Person | None:
@@ -49,8 +61,21 @@ async def record_refusal(session: AsyncSession, text_version: str, now: datetime
 
 
 async def delete_person(session: AsyncSession, person_id: int) -> None:
-    """Delete explicitly child rows too: SQLite cascades only with foreign keys on."""
-    await session.execute(delete(ConsentRecord).where(ConsentRecord.person_id == person_id))
+    """Every row about the person, deleted explicitly rather than left to cascades, and the
+    audit log's references cleared: the one way a person is erased (refusal, /effacer,
+    retention)."""
+    await session.execute(
+        update(AuditEntry).where(AuditEntry.person_id == person_id).values(person_id=None)
+    )
+    for table in (
+        ConsentRecord,
+        SharingGrant,
+        FlowProgress,
+        Reminder,
+        HelpRequest,
+        ReferentChangeRequest,
+    ):
+        await session.execute(delete(table).where(table.person_id == person_id))
     await session.execute(delete(Person).where(Person.id == person_id))
 
 
