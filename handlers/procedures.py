@@ -96,22 +96,17 @@ async def answer_typed_date(update: Update, context: AllianceContext, flow_ref: 
     flow = context.services.flows.by_ref(flow_ref)
     if found is None or message is None or flow is None:
         return
-    _, t = found
+    t, s, visitor = found[1], context.services, visitor_of(update)
     parsed = parse_typed_date(message.text or "")
-    s, visitor = context.services, visitor_of(update)
-    zone = await procedures_service.person_zone(s.db, visitor, s.settings.zone)
-    view = await procedures_service.open_flow(s.db, s.flows, visitor, flow, s.clock.now(), zone)
-    if not isinstance(view, StepView):
-        return
     if not isinstance(parsed, date):
         await procedures_service.await_typed_date(s.db, visitor, flow)
         await reply.answer(
             update, context, t, screens.type_date(t, screens.error(t, "invalid_date"))
         )
         return
-    step_ref = procedures_service.short_ref(view.step.id, 4)
+    event = engine.AnswerDate(parsed)
     acted = await procedures_service.act(
-        s.db, visitor, flow, step_ref, engine.AnswerDate(parsed), s.clock.now(), zone
+        s.db, visitor, flow, None, event, s.clock.now(), s.settings.zone
     )
     await reply.answer(update, context, t, *_outcome(t, acted))
 
@@ -120,9 +115,8 @@ async def _open(
     context: AllianceContext, update: Update, flow: Flow, how: str, t: Translator
 ) -> Screen:
     s, visitor = context.services, visitor_of(update)
-    zone = await procedures_service.person_zone(s.db, visitor, s.settings.zone)
     start = procedures_service.restart if how == "restart" else procedures_service.open_flow
-    result = await start(s.db, s.flows, visitor, flow, s.clock.now(), zone)
+    result = await start(s.db, s.flows, visitor, flow, s.clock.now(), s.settings.zone)
     if isinstance(result, RestartOffer):
         return screens.restart_offer(t, result.flow)
     if result is None:
@@ -134,30 +128,35 @@ async def _on_step(
     context: AllianceContext, update: Update, flow: Flow, step_ref: str, op: str, t: Translator
 ) -> list[Screen]:
     """Pickers (later, month, day, typing) show more buttons; everything else is an event."""
-    s, visitor = context.services, visitor_of(update)
-    zone = await procedures_service.person_zone(s.db, visitor, s.settings.zone)
+    s, visitor, now = context.services, visitor_of(update), context.services.clock.now()
     event = _event(flow, step_ref, op)
     if event is not None:
         acted = await procedures_service.act(
-            s.db, visitor, flow, step_ref, event, s.clock.now(), zone
+            s.db, visitor, flow, step_ref, event, now, s.settings.zone
         )
         return _outcome(t, acted)
-    view = await procedures_service.current_view(s.db, visitor, flow, step_ref)
-    if view is None:
+    current = await procedures_service.current_view(
+        s.db, visitor, flow, step_ref, now, s.settings.zone
+    )
+    if current is None:
         return [
             Screen(screens.error(t, "old_button")),
             await _open(context, update, flow, "open", t),
         ]
-    today = s.clock.now().astimezone(zone).date()
-    if op == "l":
-        return [screens.later(t, view)]
     if op == "dt":
         await procedures_service.await_typed_date(s.db, visitor, flow)
-        return [screens.type_date(t)]
+    return [_picker(t, *current, op)]
+
+
+def _picker(t: Translator, view: StepView, today: date, op: str) -> Screen:
+    if op == "l":
+        return screens.later(t, view)
+    if op == "dt":
+        return screens.type_date(t)
     month = _MONTH.fullmatch(op)
     if month is not None and 1 <= int(month[2]) <= 12:
-        return [screens.days(t, view, int(month[1]), int(month[2]), today)]
-    return [screens.months(t, view, today)]
+        return screens.days(t, view, int(month[1]), int(month[2]), today)
+    return screens.months(t, view, today)
 
 
 def _event(flow: Flow, step_ref: str, op: str) -> engine.Event | None:

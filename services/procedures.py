@@ -135,14 +135,14 @@ async def open_flow(
     visitor: Visitor,
     flow: Flow,
     now: datetime,
-    zone: ZoneInfo,
+    default_zone: ZoneInfo,
 ) -> StepView | RestartOffer | None:
     """Start the flow, or resume it exactly where the person left it, months later too."""
-    today = now.astimezone(zone).date()
     async with db.begin() as session:
         person = await person_store.find_person(session, visitor.telegram_user_id)
         if person is None:
             return None
+        today = now.astimezone(await _zone_of(session, person, default_zone)).date()
         row = await _progress_row(session, person.id, flow.id)
         if row is None:
             progress = engine.start(flow, today)
@@ -164,13 +164,13 @@ async def restart(
     visitor: Visitor,
     flow: Flow,
     now: datetime,
-    zone: ZoneInfo,
+    default_zone: ZoneInfo,
 ) -> StepView | None:
-    today = now.astimezone(zone).date()
     async with db.begin() as session:
         person = await person_store.find_person(session, visitor.telegram_user_id)
         if person is None:
             return None
+        today = now.astimezone(await _zone_of(session, person, default_zone)).date()
         row = await _progress_row(session, person.id, flow.id)
         if row is not None:
             old = from_json(row.state)
@@ -185,13 +185,13 @@ async def act(
     db: SessionFactory,
     visitor: Visitor,
     flow: Flow,
-    step_ref: str,
+    step_ref: str | None,
     event: Event,
     now: datetime,
-    zone: ZoneInfo,
+    default_zone: ZoneInfo,
 ) -> Acted:
-    """Apply what the person pressed or typed, if it is about the step they are on."""
-    today = now.astimezone(zone).date()
+    """Apply what the person pressed or typed, if it is about the step they are on
+    (`step_ref` None: the step they are on, for an answer they typed)."""
     async with db.begin() as session:
         person = await person_store.find_person(session, visitor.telegram_user_id)
         row = await _progress_row(session, person.id, flow.id) if person else None
@@ -201,8 +201,10 @@ async def act(
         if progress is None:
             return Acted(None, "flow_changed")
         is_check = isinstance(event, engine.CheckResult)
-        if not is_check and short_ref(progress.current, 4) != step_ref:
+        if not is_check and step_ref not in {None, short_ref(progress.current, 4)}:
             return Acted(_view(flow, progress), "old_button")
+        zone = await _zone_of(session, person, default_zone)
+        today = now.astimezone(zone).date()
         outcome = engine.apply(flow, progress, event, today)
         if outcome.error is not None:
             return Acted(_view(flow, outcome.progress), outcome.error.value)
@@ -294,16 +296,10 @@ async def journey(
     return Journey(finished, going, steps_done, upcoming[:5])
 
 
-async def person_zone(db: SessionFactory, visitor: Visitor, default: ZoneInfo) -> ZoneInfo:
+async def _zone_of(session: AsyncSession, person: Person, default: ZoneInfo) -> ZoneInfo:
     """The person's site's time zone (overseas sites exist), else the bot's."""
-    async with db.begin() as session:
-        person = await person_store.find_person(session, visitor.telegram_user_id)
-        site = (
-            await site_store.get_site(session, person.site_id)
-            if person and person.site_id
-            else None
-        )
-        return ZoneInfo(site.timezone) if site else default
+    site = await site_store.get_site(session, person.site_id) if person.site_id else None
+    return ZoneInfo(site.timezone) if site else default
 
 
 def _view(flow: Flow, progress: Progress) -> StepView:
@@ -496,16 +492,23 @@ def from_json(text: str) -> Progress:
 
 
 async def current_view(
-    db: SessionFactory, visitor: Visitor, flow: Flow, step_ref: str
-) -> StepView | None:
-    """The person's current step of `flow` if `step_ref` names it (else the button is old)."""
+    db: SessionFactory,
+    visitor: Visitor,
+    flow: Flow,
+    step_ref: str,
+    now: datetime,
+    default_zone: ZoneInfo,
+) -> tuple[StepView, date] | None:
+    """The person's current step of `flow` if `step_ref` names it (else the button is old),
+    and today's date where the person lives (date pickers offer days from it)."""
     async with db.begin() as session:
         person = await person_store.find_person(session, visitor.telegram_user_id)
         row = await _progress_row(session, person.id, flow.id) if person else None
         progress = _migrated(flow, from_json(row.state)) if row else None
-    if progress is None or short_ref(progress.current, 4) != step_ref:
-        return None
-    return _view(flow, progress)
+        if person is None or progress is None or short_ref(progress.current, 4) != step_ref:
+            return None
+        today = now.astimezone(await _zone_of(session, person, default_zone)).date()
+    return _view(flow, progress), today
 
 
 async def await_typed_date(db: SessionFactory, visitor: Visitor, flow: Flow) -> None:
