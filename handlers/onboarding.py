@@ -7,44 +7,49 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from app.context import AllianceContext
 from core.actions import Action, Consent, decode
+from core.i18n import Translator
 from core.languages import language, match_language
+from core.screens import Screen
 from handlers import reply
 from handlers.commands import register_staff_commands
-from handlers.common import account_of, show_staff_home, visitor_of
+from handlers.common import show_staff_home, staff_home, visitor_of
 from handlers.fallback import answer_stale_button
 from screens import home, onboarding
 from screens import staff as staff_screens
 from services import accounts
 from services import onboarding as onboarding_service
 from services import staff as staff_service
-from services.accounts import FormerStaff
+from services.accounts import Account
 from services.invites import PERSON, InviteInfo, read_invite
-from services.onboarding import PersonView
+from services.onboarding import Arrival, PersonView
 from services.staff import Joined, StaffView
 
 
 async def start(update: Update, context: AllianceContext) -> None:
     """The person opens the bot, maybe from an invite link, and is welcomed."""
-    s = context.services
+    s, visitor = context.services, visitor_of(update)
     payload = context.args[0] if context.args else None
     invite = await read_invite(s.db, payload, s.clock.now()) if payload else None
     if invite is not None and invite.purpose != PERSON:
         await join_staff(update, context, invite)
         return
-    account, t = await account_of(update, context)
-    if not isinstance(account, PersonView):
-        await show_staff_home(update, context, account, t)
+    staff = await accounts.staff_of(s.db, visitor, s.clock.now())
+    if staff is not None:
+        await show_staff_home(update, context, staff, s.translations.get(staff.language))
         return
     arrival = await onboarding_service.arrive(
-        s.db, visitor_of(update), payload, s.clock.now(), s.settings.default_language
+        s.db, visitor, payload, s.clock.now(), s.settings.default_language
     )
-    person, t = arrival.person, s.translations.get(arrival.person.language)
+    t = s.translations.get(arrival.person.language)
+    await reply.answer(update, context, t, *_arrival_screens(t, arrival))
+
+
+def _arrival_screens(t: Translator, arrival: Arrival) -> list[Screen]:
     screens = [onboarding.invite_notice(t, arrival.invite)] if arrival.invite else []
+    person = arrival.person
     if person.ready:
-        screens.append(home.menu(t))
-    else:
-        screens += [onboarding.welcome(t), onboarding.language_picker(t, person.language)]
-    await reply.answer(update, context, t, *screens)
+        return [*screens, home.menu(t)]
+    return [*screens, onboarding.welcome(t), onboarding.language_picker(t, person.language)]
 
 
 async def join_staff(update: Update, context: AllianceContext, invite: InviteInfo) -> None:
@@ -84,18 +89,17 @@ async def choose_language(update: Update, context: AllianceContext) -> None:
         return
     t = s.translations.get(account.language)
     await reply.settle(query, t, language(account.language).native_name)
-    if isinstance(account, StaffView):
-        await reply.answer(
-            update, context, t, onboarding.language_chosen(t), staff_screens.home(t, account)
-        )
-    elif isinstance(account, FormerStaff):
-        await reply.answer(update, context, t, staff_screens.former_staff(t))
-    elif account.ready:
-        await reply.answer(update, context, t, onboarding.language_chosen(t), home.menu(t))
-    else:
-        await reply.answer(
-            update, context, t, onboarding.resume(t, account.stage, account.language)
-        )
+    await reply.answer(update, context, t, *_after_language(t, account))
+
+
+def _after_language(t: Translator, account: Account) -> list[Screen]:
+    """Staff go back to their space; a person goes on with onboarding or to the menu."""
+    if not isinstance(account, PersonView):
+        chosen = [onboarding.language_chosen(t)] if isinstance(account, StaffView) else []
+        return [*chosen, staff_home(t, account)]
+    if account.ready:
+        return [onboarding.language_chosen(t), home.menu(t)]
+    return [onboarding.resume(t, account.stage, account.language)]
 
 
 async def decide_consent(update: Update, context: AllianceContext) -> None:

@@ -23,15 +23,24 @@ class FormerStaff:
 Account = StaffView | PersonView | FormerStaff
 
 
-async def identify(db: SessionFactory, visitor: Visitor, now: datetime, default: str) -> Account:
+async def staff_of(
+    db: SessionFactory, visitor: Visitor, now: datetime
+) -> StaffView | FormerStaff | None:
+    """The staff account writing, if it is one; creates nothing."""
     async with db.begin() as session:
         member = await staff_store.find_staff(session, visitor.telegram_user_id)
-        if member is not None:
-            if member.deactivated_at is not None:
-                return FormerStaff(member.language)
-            member.last_seen_at = now
-            return await staff_view(session, member)
-    return await onboarding.visit(db, visitor, now, default)
+        if member is None:
+            return None
+        if member.deactivated_at is not None:
+            return FormerStaff(member.language)
+        member.last_seen_at = now
+        return await staff_view(session, member)
+
+
+async def identify(db: SessionFactory, visitor: Visitor, now: datetime, default: str) -> Account:
+    """Staff, or the person (created at first contact: it holds where onboarding stands)."""
+    staff = await staff_of(db, visitor, now)
+    return staff if staff is not None else await onboarding.visit(db, visitor, now, default)
 
 
 async def set_language(
@@ -49,12 +58,9 @@ async def set_language(
 
 async def peek(db: SessionFactory, visitor: Visitor, now: datetime) -> Account | None:
     """Like `identify`, but creates nothing: None for someone the bot has never kept."""
-    async with db.begin() as session:
-        member = await staff_store.find_staff(session, visitor.telegram_user_id)
-        if member is not None:
-            if member.deactivated_at is not None:
-                return FormerStaff(member.language)
-            return await staff_view(session, member)
+    staff = await staff_of(db, visitor, now)
+    if staff is not None:
+        return staff
     if not await onboarding.is_known(db, visitor):
         return None
     return await onboarding.visit(db, visitor, now, visitor.telegram_language or "fr")
