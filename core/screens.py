@@ -27,9 +27,6 @@ class Screen:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default=())
 
-    def with_buttons(self, *rows: tuple[Button, ...]) -> Screen:
-        return Screen(self.text, self.buttons + rows)
-
     def without_buttons(self) -> Screen:
         return Screen(self.text)
 

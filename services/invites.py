@@ -34,9 +34,32 @@ async def create_invite(
     validity: timedelta = invite_rules.DEFAULT_VALIDITY,
 ) -> str:
     """Return the code once; only its hash is stored."""
+    code, _ = await create_invite_with_id(
+        db,
+        purpose,
+        now,
+        site_id=site_id,
+        created_by_id=created_by_id,
+        name=name,
+        validity=validity,
+    )
+    return code
+
+
+async def create_invite_with_id(
+    db: SessionFactory,
+    purpose: str,
+    now: datetime,
+    *,
+    site_id: int | None = None,
+    created_by_id: int | None = None,
+    name: str | None = None,
+    validity: timedelta = invite_rules.DEFAULT_VALIDITY,
+) -> tuple[str, int]:
+    """The code and the stored invite's id (to attach a note to it later)."""
     code = invite_rules.new_code()
     async with db.begin() as session:
-        await invite_store.add_invite(
+        invite = await invite_store.add_invite(
             session,
             invite_rules.hash_code(code),
             purpose,
@@ -46,7 +69,7 @@ async def create_invite(
             created_by_id=created_by_id,
             name=name,
         )
-    return code
+        return code, invite.id
 
 
 async def read_invite(db: SessionFactory, payload: str, now: datetime) -> InviteInfo | None:

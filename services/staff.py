@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access import Actor, Decision, PersonActor, Role, StaffAction, StaffActor, Target, decide
 from core.invites import InviteStatus
-from services.invites import PERSON, InviteInfo, create_invite, read_invite
+from services.invites import PERSON, InviteInfo, create_invite, create_invite_with_id
 from storage import persons as person_store
 from storage import sites as site_store
 from storage import staff as staff_store
@@ -168,10 +168,9 @@ async def invite_person(
             session, telegram_user_id, StaffAction.INVITE_PERSON, Target(site_id), now
         )
     assert isinstance(actor, StaffActor)
-    code = await create_invite(db, PERSON, now, site_id=site_id, created_by_id=actor.staff_id)
-    created = await read_invite(db, code, now)
-    assert created is not None
-    return code, created.id
+    return await create_invite_with_id(
+        db, PERSON, now, site_id=site_id, created_by_id=actor.staff_id
+    )
 
 
 async def team(
