@@ -11,16 +11,15 @@ the bot's answer received). Figures go in docs/benchmarks.md; tests never assert
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench import common
 from emulator import BotApiEmulator, BotMessage, FakeUser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,17 +86,9 @@ async def measure(people: int, database_url: str) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--people", type=int, default=200)
-    parser.add_argument("--database-url", help="default: a fresh SQLite file")
-    arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        url = arguments.database_url or f"sqlite:///{Path(scratch) / 'bench.db'}"
-        result = asyncio.run(measure(arguments.people, url))
+    backend, result = common.run(__doc__ or "", "people", 200, measure)
     print(
-        f"{url.split(':')[0]}: {result['people']} people, {result['updates']:.0f} updates in "
+        f"{backend}: {result['people']} people, {result['updates']:.0f} updates in "
         f"{result['seconds']:.2f} s = {result['updates_per_second']:.0f} updates/s; "
         f"step latency p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms"
     )

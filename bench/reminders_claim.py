@@ -9,14 +9,11 @@ itself is Telegram's side and not measured here.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench import common
 from services.reminders import claim_due
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
@@ -58,17 +55,9 @@ async def measure(persons: int, database_url: str) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--persons", type=int, default=2000)
-    parser.add_argument("--database-url", help="default: a fresh SQLite file (must be empty)")
-    arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        url = arguments.database_url or f"sqlite:///{Path(scratch) / 'bench.db'}"
-        result = asyncio.run(measure(arguments.persons, url))
+    backend, result = common.run(__doc__ or "", "persons", 2000, measure)
     print(
-        f"{url.split(':')[0]}: {result['reminders']:.0f} due reminders, "
+        f"{backend}: {result['reminders']:.0f} due reminders, "
         f"{result['claimed']:.0f} claimed in {result['seconds']:.2f} s "
         f"({result['reminders'] / result['seconds']:.0f} reminders/s)"
     )
