@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.sharing import Grant, decode_areas, needs_reminder
+from core.sharing import REMIND_BEFORE_END, Grant, decode_areas, needs_reminder
 from services.onboarding import Visitor
 from services.staff import Notice
 from storage import persons as person_store
@@ -183,7 +183,13 @@ async def _erase_inactive(
 
 async def _remind_sharing_ends(session: AsyncSession, now: datetime) -> list[Notice]:
     rows = await session.execute(
-        select(SharingGrant, Person).join(Person, Person.id == SharingGrant.person_id)
+        select(SharingGrant, Person)
+        .join(Person, Person.id == SharingGrant.person_id)
+        .where(
+            SharingGrant.reminded_at.is_(None),
+            SharingGrant.expires_at > now,
+            SharingGrant.expires_at <= now + REMIND_BEFORE_END,
+        )
     )
     notices = []
     for grant_row, person in rows:
