@@ -33,7 +33,7 @@ types: install
 	$(BIN)/mypy .
 
 i18n-extract: $(VENV)/.installed
-	$(BIN)/pybabel extract -F locales/babel.cfg -k N_ --add-comments=TRANSLATORS: \
+	$(BIN)/pybabel extract -F locales/babel.cfg -k N_ -k label --add-comments=TRANSLATORS: \
 		--project=Alliance --copyright-holder="Alliance contributors" \
 		--msgid-bugs-address="" -o locales/messages.pot $(SOURCES)
 

@@ -1,4 +1,4 @@
-"""The typed context handlers receive: services instead of string-keyed dictionaries."""
+"""The typed context handlers receive: services and the update's scope, not string keys."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from app.processor import ChatOrderedProcessor
 from app.settings import Settings
 from core.clock import Clock
-from core.i18n import Translations
-from services.procedures import FlowCatalog
+from core.i18n import Translations, Translator
+from flows.catalog import FlowCatalog
+from services.accounts import Account
+from services.onboarding import Visitor
 from storage.db import SessionFactory
 
 SERVICES_KEY = "services"
@@ -20,7 +22,7 @@ SERVICES_KEY = "services"
 
 @dataclass
 class Services:
-    """Everything a handler may use, built once by `bot.build_application`."""
+    """Everything a handler may use, built once by `app.wiring.build_application`."""
 
     settings: Settings
     engine: AsyncEngine
@@ -31,10 +33,33 @@ class Services:
     flows: FlowCatalog
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Who sent this update, resolved once before any handler runs (`handlers.system`):
+    their account (None: the bot keeps nothing about them yet) and a translator in their
+    language and their site's time zone."""
+
+    visitor: Visitor | None
+    account: Account | None
+    t: Translator
+
+
 class AllianceContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    _scope: Scope | None = None
+
     @property
     def services(self) -> Services:
         return cast(Services, self.bot_data[SERVICES_KEY])
+
+    @property
+    def scope(self) -> Scope:
+        if self._scope is None:
+            raise RuntimeError("no scope: handlers.system.prepare runs before every handler")
+        return self._scope
+
+    @scope.setter
+    def scope(self, scope: Scope) -> None:
+        self._scope = scope
 
 
 AllianceApplication = Application[

@@ -21,6 +21,7 @@ from app.demo_data import seed
 from app.lifecycle import running
 from app.logs import configure_logging
 from app.settings import Settings
+from app.wiring import ALLOWED_UPDATES, build_application
 from emulator import BotApiEmulator, BotMessage, FakeUser
 from services.updates import forget_all_updates
 
@@ -46,7 +47,6 @@ async def run_demo(settings: Settings, db_file: str | None, language: str) -> in
 async def _chat(
     settings: Settings, emulator: BotApiEmulator, language: str, stdin: TextIO, out: TextIO
 ) -> int:
-    from bot import ALLOWED_UPDATES, build_application
 
     application = build_application(settings, token=emulator.token, base_url=emulator.base_url)
     async with running(application, ALLOWED_UPDATES):

@@ -39,6 +39,7 @@ class Settings:
     default_language: str = "fr"
     timezone: str = "Europe/Paris"
     retention_months: int = 24
+    flows_dir: Path | None = None  # None: the flows shipped in flows/definitions
 
     @property
     def zone(self) -> ZoneInfo:
@@ -70,6 +71,7 @@ def load_settings(
         default_language=_check_language(get("ALLIANCE_DEFAULT_LANGUAGE") or "fr"),
         timezone=_check_timezone(get("ALLIANCE_TIMEZONE") or "Europe/Paris"),
         retention_months=_check_months(get("ALLIANCE_RETENTION_MONTHS") or "24"),
+        flows_dir=_check_directory(get("ALLIANCE_FLOWS_DIR")),
     )
 
 
@@ -131,3 +133,11 @@ def _check_months(value: str) -> int:
             f"ALLIANCE_RETENTION_MONTHS is {value!r}: a whole number of months from 1 to 120"
         )
     return int(value)
+
+
+def _check_directory(value: str | None) -> Path | None:
+    if value is None:
+        return None
+    if not Path(value).is_dir():
+        raise ConfigError(f"ALLIANCE_FLOWS_DIR is {value!r}: not a directory")
+    return Path(value)

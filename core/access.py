@@ -30,6 +30,11 @@ class StaffAction(StrEnum):
     MANAGE_FLOWS = "manage_flows"
 
 
+class AuditOutcome(StrEnum):
+    ALLOWED = "allowed"
+    REFUSED = "refused"
+
+
 @dataclass(frozen=True)
 class StaffActor:
     staff_id: int

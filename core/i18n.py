@@ -22,6 +22,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from core.languages import SUPPORTED_LANGUAGES, Language, language
+from core.screens import Label
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -36,7 +37,11 @@ def N_(message: str) -> str:
 
 
 class Translator:
-    """Translates and formats for one language; parameters are HTML-escaped on the way in."""
+    """Translates and formats for one language.
+
+    `_` and `ngettext` make message text (Telegram HTML): string parameters are escaped on
+    the way in. `label` makes a button label (plain text on Telegram): nothing is escaped,
+    so a name with `<` or `&` shows as typed."""
 
     def __init__(self, lang: Language, catalog: gettext.NullTranslations, zone: ZoneInfo):
         self.language = lang
@@ -53,6 +58,11 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int, **params: Any) -> str:
         return _fill(self._catalog.ngettext(singular, plural, n), {"n": n, **params})
+
+    def label(self, message: str, **params: Any) -> Label:
+        """A translated button label: plain text, parameters filled in as they are."""
+        template = self._catalog.gettext(message)
+        return Label(template.format(**params) if params else template)
 
     def day(self, value: date, fmt: str = "long") -> str:
         return format_date(value, format=fmt, locale=self._locale)

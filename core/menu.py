@@ -4,22 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.actions import Action
 from core.i18n import N_
+from core.intents import (
+    Intent,
+    ShowCatalog,
+    ShowHelp,
+    ShowJourney,
+    ShowLanguages,
+    ShowMyData,
+    ShowSharing,
+    ShowSupport,
+)
 
 
 @dataclass(frozen=True)
 class MenuEntry:
-    action: Action
+    intent: Intent
     label: str  # French source text, translated when shown
 
 
 MENU: tuple[MenuEntry, ...] = (
-    MenuEntry(Action.FLOWS, N_("📋 Démarches")),
-    MenuEntry(Action.JOURNEY, N_("🌟 Mon parcours")),
-    MenuEntry(Action.HELP, N_("❓ Aide et contacts")),
-    MenuEntry(Action.SUPPORT, N_("🤝 Mon accompagnement")),
-    MenuEntry(Action.SHARE, N_("👁 Ce que je partage")),
-    MenuEntry(Action.LANGUAGE_PICKER, N_("🌐 Langue")),
-    MenuEntry(Action.PRIVACY, N_("🔒 Mes données")),
+    MenuEntry(ShowCatalog(), N_("📋 Démarches")),
+    MenuEntry(ShowJourney(), N_("🌟 Mon parcours")),
+    MenuEntry(ShowHelp(), N_("❓ Aide et contacts")),
+    MenuEntry(ShowSupport(), N_("🤝 Mon accompagnement")),
+    MenuEntry(ShowSharing(), N_("👁 Ce que je partage")),
+    MenuEntry(ShowLanguages(), N_("🌐 Langue")),
+    MenuEntry(ShowMyData(), N_("🔒 Mes données")),
 )

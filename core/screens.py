@@ -1,25 +1,32 @@
 """What the person sees, independent of Telegram: text plus rows of buttons.
 
 Screens are built from domain results by `screens/` and turned into Bot API calls by
-`handlers/reply.py`; the scheduler can send the same values without an incoming update.
+`handlers/reply.py`; scheduled work sends the same values without an incoming update.
+A button carries a typed intent (`core.intents`), never hand-built callback data: only the
+keyboard renderer encodes it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NewType
+
+from core.intents import Intent
+
+Label = NewType("Label", str)
+"""A button's text: plain text on Telegram, never HTML. `Translator.label` makes one from
+a message; `Label(name)` marks text that is shown as it is (a site's name, a digit)."""
 
 
 @dataclass(frozen=True)
 class Button:
-    label: str
-    action: str | None = None
+    label: Label
+    intent: Intent | None = None
     url: str | None = None
 
     def __post_init__(self) -> None:
-        if (self.action is None) == (self.url is None):
-            raise ValueError("a button has either an action or a url")
-        if self.action is not None and len(self.action.encode()) > 64:
-            raise ValueError(f"callback data over 64 bytes: {self.action!r}")
+        if (self.intent is None) == (self.url is None):
+            raise ValueError("a button has either an intent or a url")
 
 
 @dataclass(frozen=True)

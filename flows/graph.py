@@ -161,7 +161,7 @@ def _box_svg(box: _Box, fill: str) -> list[str]:
     ]
 
 
-def _edge_svg(source: _Box, target: _Box, label: str | None) -> list[str]:
+def _edge_svg(source: _Box, target: _Box, caption: str | None) -> list[str]:
     """Downward edges are straight, sideways ones join the facing sides, and edges back up
     (loops) bend round the right of both boxes."""
     middle = BOX_HEIGHT // 2
@@ -183,8 +183,8 @@ def _edge_svg(source: _Box, target: _Box, label: str | None) -> list[str]:
         path = f"M{x1},{y1} C{bend},{y1} {bend},{y2} {x2 + 4},{y2}"
         label_x, label_y = bend - 8, (y1 + y2) // 2
     parts = [f'<path d="{path}" fill="none" stroke="#546e7a" marker-end="url(#arrow)"/>']
-    if label:
-        shown = label if len(label) <= 28 else label[:27] + "…"
+    if caption:
+        shown = caption if len(caption) <= 28 else caption[:27] + "…"
         parts.append(
             f'<text x="{label_x}" y="{label_y}" text-anchor="middle" font-size="11" '
             f'stroke="#ffffff" stroke-width="3" paint-order="stroke">{escape(shown)}</text>'

@@ -1,4 +1,4 @@
-"""Small helpers every journey uses: who is writing, in which language, are they set up."""
+"""Small helpers every journey uses: the person writing, the menu, the staff space."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from handlers import reply
 from screens import fallback, home, onboarding
 from screens import procedures as procedure_screens
 from screens import staff as staff_screens
-from services import accounts
 from services import onboarding as onboarding_service
 from services import procedures as procedures_service
 from services.accounts import Account, FormerStaff
@@ -19,19 +18,11 @@ from services.onboarding import PersonView, Visitor
 from services.staff import StaffView
 
 
-def visitor_of(update: Update) -> Visitor:
-    user = update.effective_user
-    if user is None:  # filters only route updates that have a user here
+def visitor_of(context: AllianceContext) -> Visitor:
+    visitor = context.scope.visitor
+    if visitor is None:  # filters only route updates that have a user here
         raise ValueError("update without a user")
-    return Visitor(user.id, user.language_code)
-
-
-async def account_of(update: Update, context: AllianceContext) -> tuple[Account, Translator]:
-    s = context.services
-    account = await accounts.identify(
-        s.db, visitor_of(update), s.clock.now(), s.settings.default_language
-    )
-    return account, s.translations.get(account.language)
+    return visitor
 
 
 def staff_home(t: Translator, account: StaffView | FormerStaff) -> Screen:
@@ -40,44 +31,40 @@ def staff_home(t: Translator, account: StaffView | FormerStaff) -> Screen:
     return staff_screens.home(t, account)
 
 
-async def show_staff_home(
-    update: Update, context: AllianceContext, account: StaffView | FormerStaff, t: Translator
-) -> None:
-    await reply.answer(update, context, t, staff_home(t, account))
-
-
-async def translator_of(update: Update, context: AllianceContext) -> Translator:
-    """The person's language without creating anything (help must not need a record)."""
-    services = context.services
-    code = await onboarding_service.language_of(
-        services.db, visitor_of(update), services.settings.default_language
-    )
-    return services.translations.get(code)
-
-
-async def ready_person(
-    update: Update, context: AllianceContext
-) -> tuple[PersonView, Translator] | None:
+async def ready_person(update: Update, context: AllianceContext) -> PersonView | None:
     """The person, if onboarding is done; otherwise show where onboarding stands.
     Staff accounts are never persons: they are shown their own space instead."""
-    account, t = await account_of(update, context)
-    if not isinstance(account, PersonView):
-        await show_staff_home(update, context, account, t)
+    account, t = context.scope.account, context.scope.t
+    if isinstance(account, PersonView) and account.ready:
+        return account
+    if isinstance(account, StaffView | FormerStaff):
+        await reply.answer(update, context, t, staff_home(t, account))
         return None
-    if account.ready:
-        return account, t
-    await reply.answer(
-        update,
-        context,
-        t,
-        fallback.onboarding_first(t),
-        onboarding.resume(t, account.stage, account.language),
-    )
+    person = account or await _first_contact(context)
+    resume = onboarding.resume(t, person.stage, person.language)
+    await reply.answer(update, context, t, fallback.onboarding_first(t), resume)
     return None
 
 
-async def main_menu(update: Update, context: AllianceContext, t: Translator) -> Screen:
+async def _first_contact(context: AllianceContext) -> PersonView:
+    """Someone the bot keeps nothing about: the record that holds where onboarding stands."""
+    s = context.services
+    return await onboarding_service.visit(
+        s.db, visitor_of(context), s.clock.now(), s.settings.default_language
+    )
+
+
+async def main_menu(context: AllianceContext, t: Translator) -> Screen:
     """The menu with the person's procedures in progress on top."""
     s = context.services
-    going = await procedures_service.ongoing(s.db, s.flows, visitor_of(update))
+    going = await procedures_service.ongoing(s.db, s.flows, visitor_of(context))
     return home.menu(t, tuple(procedure_screens.continue_button(t, entry) for entry in going))
+
+
+def way_on(account: Account | None, t: Translator) -> Screen:
+    """Where anyone can go from here: the staff space, onboarding, or the menu."""
+    if isinstance(account, StaffView | FormerStaff):
+        return staff_home(t, account)
+    if isinstance(account, PersonView) and not account.ready:
+        return onboarding.resume(t, account.stage, account.language)
+    return home.menu(t)

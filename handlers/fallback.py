@@ -3,49 +3,44 @@
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, MessageHandler, filters
 
 from app.context import AllianceContext
 from handlers import reply
-from handlers.common import account_of, main_menu, staff_home, translator_of
-from screens import fallback, home, onboarding
+from handlers.common import main_menu, ready_person, way_on
+from screens import fallback, home
 from screens.fallback import Unusable
 from services.onboarding import PersonView
 
 
 async def answer_unusable(update: Update, context: AllianceContext) -> None:
     """The person sent something the bot cannot use: say so kindly and show the way on."""
-    person, t = await account_of(update, context)
-    kind = _kind_of(update)
-    if not isinstance(person, PersonView):
-        await reply.answer(update, context, t, fallback.unusable(t, kind), staff_home(t, person))
-    elif person.ready:
-        menu = await main_menu(update, context, t)
-        await reply.answer(update, context, t, fallback.unusable(t, kind), menu)
-    else:
-        await reply.answer(
-            update,
-            context,
-            t,
-            fallback.onboarding_first(t),
-            onboarding.resume(t, person.stage, person.language),
-        )
+    account, t = context.scope.account, context.scope.t
+    if account is None or isinstance(account, PersonView):
+        if await ready_person(update, context) is not None:
+            menu = await main_menu(context, t)
+            await reply.answer(update, context, t, fallback.unusable(t, _kind_of(update)), menu)
+        return
+    await reply.answer(
+        update, context, t, fallback.unusable(t, _kind_of(update)), way_on(account, t)
+    )
 
 
 async def answer_stale_button(update: Update, context: AllianceContext) -> None:
-    """A button this version no longer knows (old message, or forged data)."""
-    person, t = await account_of(update, context)
-    if not isinstance(person, PersonView):
-        await reply.answer(update, context, t, home.stale_button(t), staff_home(t, person))
-    elif person.ready:
-        await reply.answer(update, context, t, home.stale_button(t), home.menu(t))
-    else:
-        await reply.answer(update, context, t, onboarding.resume(t, person.stage, person.language))
+    """A button this version did not write (an old message, or forged or cut data)."""
+    account, t = context.scope.account, context.scope.t
+    if account is None:
+        await ready_person(update, context)  # someone new: onboarding starts
+        return
+    if isinstance(account, PersonView) and not account.ready:
+        await reply.answer(update, context, t, way_on(account, t))
+        return
+    await reply.answer(update, context, t, home.stale_button(t), way_on(account, t))
 
 
 async def answer_in_group(update: Update, context: AllianceContext) -> None:
     """Alliance only talks in private: nothing personal is said in a group."""
-    t = await translator_of(update, context)
+    t = context.scope.t
     await reply.answer(update, context, t, fallback.private_only(t, context.bot.username))
 
 
@@ -69,7 +64,7 @@ def _kind_of(update: Update) -> Unusable:
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:
-    """Registered last: groups first, then any private message, edit or button left over."""
+    """Registered last: groups first, then any private message or edit left over."""
     addressed_in_group = (
         filters.ChatType.GROUPS
         & filters.UpdateType.MESSAGE
@@ -79,5 +74,4 @@ def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:
     return [
         MessageHandler(addressed_in_group, answer_in_group),
         MessageHandler(private & ~filters.StatusUpdate.ALL, answer_unusable),
-        CallbackQueryHandler(answer_stale_button),
     ]

@@ -5,51 +5,50 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from app.context import AllianceContext
-from core.actions import Action, Pressed, decode
-from core.i18n import Translator
 from core.screens import Screen
-from flows.registry import load as load_flows
 from handlers import reply
-from handlers.common import account_of, visitor_of
+from handlers.common import visitor_of
 from screens import flow_admin as screens
 from screens import staff as staff_screens
 from services import flow_admin as flow_admin_service
-from services.staff import NotAllowed
+from services.authorisation import NotAllowed
 
 log = logging.getLogger(__name__)
 
 
-async def manage_flows(update: Update, context: AllianceContext) -> None:
-    """A mediator or admin looks at the flows, or reloads them after an edit."""
-    _, t = await account_of(update, context)
-    pressed = decode(update.callback_query.data) if update.callback_query else None
+async def show_flows(update: Update, context: AllianceContext) -> None:
+    """A mediator or admin looks at the flows: versions, starts, ends, where people stop."""
+    await _answer(update, context, reload=False)
+
+
+async def reload_flows(update: Update, context: AllianceContext) -> None:
+    """After an edit of the YAML files: validated first, the old flows kept on error."""
+    await _answer(update, context, reload=True)
+
+
+async def _answer(update: Update, context: AllianceContext, *, reload: bool) -> None:
+    t = context.scope.t
     try:
-        screen = await _flows_page(context, visitor_of(update).telegram_user_id, t, pressed)
+        screen = await _page(context, reload=reload)
     except NotAllowed:
         log.info("flow management refused")
         screen = staff_screens.not_allowed(t)
     await reply.answer(update, context, t, screen)
 
 
-async def _flows_page(
-    context: AllianceContext, user_id: int, t: Translator, pressed: Pressed | None
-) -> Screen:
-    s, now = context.services, context.services.clock.now()
-    if pressed is None or pressed.argument != "reload":
+async def _page(context: AllianceContext, *, reload: bool) -> Screen:
+    s, t, now = context.services, context.scope.t, context.services.clock.now()
+    user_id = visitor_of(context).telegram_user_id
+    if not reload:
         return screens.overview(t, await flow_admin_service.funnels(s.db, s.flows, user_id, now))
-    errors = await flow_admin_service.reload(
-        s.db, s.flows, user_id, now, lambda: load_flows(None, now.date())
-    )
+    errors = await flow_admin_service.reload(s.db, s.flows, user_id, now)
     return (
         screens.reload_failed(t, errors) if errors else screens.reloaded(t, len(s.flows.registry))
     )
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:
-    return [
-        CommandHandler("parcours", manage_flows, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(manage_flows, pattern=rf"^{Action.PARCOURS}(:|$)"),
-    ]
+    return [CommandHandler("parcours", show_flows, filters=filters.ChatType.PRIVATE)]

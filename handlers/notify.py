@@ -8,38 +8,32 @@ from telegram.error import Forbidden, TelegramError
 
 from app.context import AllianceContext
 from core.i18n import Translator
+from core.notices import Notice
 from core.screens import Screen
 from flows.model import Flow
 from handlers import reply
-from screens import privacy
+from screens import notices as notice_screens
 from screens import procedures as procedure_screens
-from screens import staff as staff_screens
 from services import reminders as reminder_service
 from services.reminders import DueReminder
-from services.staff import Notice
+from storage.reminders import ReminderKind
 
 log = logging.getLogger(__name__)
-
-_PERSON_NOTICES = {
-    "retention_warning": privacy.retention_warning,
-    "retention_erased": privacy.retention_erased,
-    "sharing_ends": privacy.sharing_ends,
-}
 
 
 async def send_notices(context: AllianceContext, notices: list[Notice]) -> None:
     """Best effort: someone who blocked the bot must not break the action that caused it."""
     for notice in notices:
-        t = context.services.translations.get(notice.language)
-        screen: Screen
-        build = _PERSON_NOTICES.get(notice.kind)
-        screen = build(t) if build is not None else staff_screens.notice(t, notice)
+        t = context.services.translations.get(notice.to.language)
+        kind = type(notice).__name__
         try:
-            await reply.send(context, notice.telegram_user_id, t, screen)
+            await reply.send(
+                context, notice.to.telegram_user_id, t, notice_screens.notice(t, notice)
+            )
         except Forbidden:
-            log.info("notice %s not delivered: the bot is blocked", notice.kind)
+            log.info("notice %s not delivered: the bot is blocked", kind)
         except TelegramError:
-            log.warning("notice %s not delivered", notice.kind, exc_info=True)
+            log.warning("notice %s not delivered", kind, exc_info=True)
 
 
 async def send_due_reminders(context: AllianceContext) -> None:
@@ -62,13 +56,15 @@ async def send_due_reminders(context: AllianceContext) -> None:
 
 
 def _reminder_screen(t: Translator, flow: Flow, due: DueReminder) -> Screen | None:
-    if due.kind == "deadline" and due.deadline_on is not None:
-        rule = next((d for d in flow.deadlines if d.id == due.deadline_id), None)
-        return (
-            None
-            if rule is None
-            else procedure_screens.deadline_reminder(t, flow, rule.text, due.deadline_on)
-        )
-    if due.kind == "check" and due.step_id is not None:
-        return procedure_screens.check_question(t, flow, due.step_id)
-    return procedure_screens.later_reminder(t, flow)
+    match due.kind:
+        case ReminderKind.DEADLINE:
+            rule = next((d for d in flow.deadlines if d.id == due.deadline_id), None)
+            if rule is None or due.deadline_on is None:
+                return None
+            return procedure_screens.deadline_reminder(t, flow, rule.text, due.deadline_on)
+        case ReminderKind.CHECK:
+            if due.step_id is None:
+                return None
+            return procedure_screens.check_question(t, flow, due.step_id)
+        case ReminderKind.LATER:
+            return procedure_screens.later_reminder(t, flow)

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from app.context import AllianceContext
-from core.actions import Action, Consent, decode
 from core.i18n import Translator
+from core.intents import AnswerConsent, ChooseLanguage, Consent
 from core.languages import language, match_language
 from core.screens import Screen
 from handlers import reply
 from handlers.commands import register_staff_commands
-from handlers.common import show_staff_home, staff_home, visitor_of
+from handlers.common import staff_home, visitor_of
 from handlers.fallback import answer_stale_button
 from screens import home, onboarding
 from screens import staff as staff_screens
 from services import accounts
 from services import onboarding as onboarding_service
 from services import staff as staff_service
-from services.accounts import Account
+from services.accounts import Account, FormerStaff
 from services.invites import PERSON, InviteInfo, read_invite
 from services.onboarding import Arrival, PersonView
 from services.staff import Joined, StaffView
@@ -27,20 +27,19 @@ from services.staff import Joined, StaffView
 
 async def start(update: Update, context: AllianceContext) -> None:
     """The person opens the bot, maybe from an invite link, and is welcomed."""
-    s, visitor = context.services, visitor_of(update)
+    s, scope = context.services, context.scope
     payload = context.args[0] if context.args else None
     invite = await read_invite(s.db, payload, s.clock.now()) if payload else None
     if invite is not None and invite.purpose != PERSON:
         await join_staff(update, context, invite)
         return
-    staff = await accounts.staff_of(s.db, visitor, s.clock.now())
-    if staff is not None:
-        await show_staff_home(update, context, staff, s.translations.get(staff.language))
+    if isinstance(scope.account, StaffView | FormerStaff):
+        await reply.answer(update, context, scope.t, staff_home(scope.t, scope.account))
         return
     arrival = await onboarding_service.arrive(
-        s.db, visitor, payload, s.clock.now(), s.settings.default_language
+        s.db, visitor_of(context), payload, s.clock.now(), s.settings.default_language
     )
-    t = s.translations.get(arrival.person.language)
+    t = s.translations.get(arrival.person.language).in_zone(scope.t.zone)
     await reply.answer(update, context, t, *_arrival_screens(t, arrival))
 
 
@@ -75,19 +74,17 @@ async def join_staff(update: Update, context: AllianceContext, invite: InviteInf
         await reply.answer(update, context, t, staff_screens.staff_invite_problem(t, result))
 
 
-async def choose_language(update: Update, context: AllianceContext) -> None:
+async def choose_language(update: Update, context: AllianceContext, tap: ChooseLanguage) -> None:
     """The person taps their language; onboarding moves on to consent."""
     s, query = context.services, update.callback_query
     assert query is not None
-    pressed = decode(query.data)
-    code = pressed.argument if pressed else None
     account = await accounts.set_language(
-        s.db, visitor_of(update), code or "", s.clock.now(), s.settings.default_language
+        s.db, visitor_of(context), tap.code, s.clock.now(), s.settings.default_language
     )
     if account is None:
         await answer_stale_button(update, context)
         return
-    t = s.translations.get(account.language)
+    t = s.translations.get(account.language).in_zone(context.scope.t.zone)
     await reply.settle(query, t, language(account.language).native_name)
     await reply.answer(update, context, t, *_after_language(t, account))
 
@@ -102,52 +99,49 @@ def _after_language(t: Translator, account: Account) -> list[Screen]:
     return [onboarding.resume(t, account.stage, account.language)]
 
 
-async def decide_consent(update: Update, context: AllianceContext) -> None:
+async def decide_consent(update: Update, context: AllianceContext, tap: AnswerConsent) -> None:
     """The person agrees, asks for more, or refuses; refusing keeps nothing."""
-    query = update.callback_query
-    assert query is not None
-    pressed = decode(query.data)
-    choice = pressed.argument if pressed else None
-    if choice == Consent.AGREE:
-        await _agree(update, context)
-    elif choice == Consent.REFUSE:
-        await _refuse(update, context)
-    else:
-        await _explain(update, context)
+    match tap.choice:
+        case Consent.AGREE:
+            await _agree(update, context)
+        case Consent.REFUSE:
+            await _refuse(update, context)
+        case Consent.MORE:
+            await _explain(update, context)
 
 
 async def _agree(update: Update, context: AllianceContext) -> None:
     s = context.services
     person = await onboarding_service.agree(
-        s.db, visitor_of(update), s.clock.now(), s.settings.default_language
+        s.db, visitor_of(context), s.clock.now(), s.settings.default_language
     )
-    t = s.translations.get(person.language)
+    t = s.translations.get(person.language).in_zone(context.scope.t.zone)
     if not person.ready:
         await reply.answer(update, context, t, onboarding.resume(t, person.stage, person.language))
         return
     assert update.callback_query is not None
-    await reply.settle(update.callback_query, t, t._("✅ J'accepte"))
+    await reply.settle(update.callback_query, t, t.label("✅ J'accepte"))
     await reply.answer(update, context, t, onboarding.agreed(t), home.menu(t))
 
 
 async def _refuse(update: Update, context: AllianceContext) -> None:
     s = context.services
     refusal = await onboarding_service.refuse(
-        s.db, visitor_of(update), s.clock.now(), s.settings.default_language
+        s.db, visitor_of(context), s.clock.now(), s.settings.default_language
     )
     t = s.translations.get(refusal.language)
     if not refusal.done:
         await reply.answer(update, context, t, home.stale_button(t), home.menu(t))
         return
     assert update.callback_query is not None
-    await reply.settle(update.callback_query, t, t._("❌ Non merci"))
+    await reply.settle(update.callback_query, t, t.label("❌ Non merci"))
     await reply.answer(update, context, t, onboarding.refused(t))
 
 
 async def _explain(update: Update, context: AllianceContext) -> None:
     s = context.services
     person = await onboarding_service.visit(
-        s.db, visitor_of(update), s.clock.now(), s.settings.default_language
+        s.db, visitor_of(context), s.clock.now(), s.settings.default_language
     )
     t = s.translations.get(person.language)
     if person.ready:
@@ -158,9 +152,4 @@ async def _explain(update: Update, context: AllianceContext) -> None:
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("start", start, filters=private),
-        CallbackQueryHandler(choose_language, pattern=rf"^{Action.LANGUAGE}:"),
-        CallbackQueryHandler(decide_consent, pattern=rf"^{Action.CONSENT}:"),
-    ]
+    return [CommandHandler("start", start, filters=filters.ChatType.PRIVATE)]

@@ -2,74 +2,74 @@
 
 from __future__ import annotations
 
-import json
-
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from app.context import AllianceContext
-from core.actions import Action, Erase, decode
-from core.i18n import Translator
+from core.intents import Erase, EraseChoice
 from core.screens import Screen
 from handlers import reply
-from handlers.common import ready_person, show_staff_home, translator_of, visitor_of
+from handlers.common import ready_person, visitor_of, way_on
 from screens import home, privacy
-from services import accounts
 from services import privacy as privacy_service
 from services.onboarding import PersonView
+
+EXPORT_FILE = "alliance-mes-donnees.json"
 
 
 async def show_my_data(update: Update, context: AllianceContext) -> None:
     """The person sees everything the bot keeps about them, in words and as a JSON file."""
-    found = await ready_person(update, context)
-    if found is None:
+    if await ready_person(update, context) is None:
         return
-    _, t = found
-    data = await privacy_service.export(context.services.db, visitor_of(update))
+    t = context.scope.t
+    data = await privacy_service.export(context.services.db, visitor_of(context))
     if data is None or update.effective_chat is None:
         return
     await reply.answer(update, context, t, privacy.export_summary(t, data))
-    document = json.dumps(data, ensure_ascii=False, indent=2).encode()
     await context.bot.send_document(
-        update.effective_chat.id, document, filename="alliance-mes-donnees.json"
+        update.effective_chat.id, data.as_json().encode(), filename=EXPORT_FILE
     )
 
 
-async def erase_me(update: Update, context: AllianceContext) -> None:
+async def erase_me(update: Update, context: AllianceContext, tap: Erase | None = None) -> None:
     """/effacer or "Erase everything": confirm first, then delete everything."""
-    s = context.services
-    account = await accounts.peek(s.db, visitor_of(update), s.clock.now())
-    t = await translator_of(update, context)
+    account, t = context.scope.account, context.scope.t
     if isinstance(account, PersonView):
-        await reply.answer(update, context, t, *await _erasure_step(update, context, t))
+        choice = tap.choice if tap else EraseChoice.ASK
+        await reply.answer(update, context, t, *await _erasure_step(update, context, choice))
     elif account is None:
         await reply.answer(update, context, t, privacy.nothing_held(t))
     else:
-        await show_staff_home(update, context, account, t)
+        await reply.answer(update, context, t, way_on(account, t))
 
 
-async def _erasure_step(update: Update, context: AllianceContext, t: Translator) -> list[Screen]:
-    query = update.callback_query
-    pressed = decode(query.data) if query else None
-    choice = pressed.argument if pressed else Erase.ASK
-    if choice == Erase.CONFIRM:
-        s = context.services
-        erased = await privacy_service.erase(s.db, visitor_of(update), s.clock.now())
-        if query is not None:
-            await reply.settle(query, t, t._("🗑 Oui, tout effacer"))
-        return [privacy.erased(t) if erased else privacy.nothing_held(t)]
-    if choice == Erase.CANCEL:
-        if query is not None:
-            await reply.settle(query, t, t._("↩️ Non, garder mes données"))
-        return [privacy.kept(t), home.menu(t)]
-    return [privacy.confirm_erase(t)]
+async def ask_to_erase(update: Update, context: AllianceContext) -> None:
+    """/effacer: the confirmation first."""
+    await erase_me(update, context)
+
+
+async def _erasure_step(
+    update: Update, context: AllianceContext, choice: EraseChoice
+) -> list[Screen]:
+    t, query = context.scope.t, update.callback_query
+    match choice:
+        case EraseChoice.CONFIRM:
+            s = context.services
+            erased = await privacy_service.erase(s.db, visitor_of(context), s.clock.now())
+            if query is not None:
+                await reply.settle(query, t, t.label("🗑 Oui, tout effacer"))
+            return [privacy.erased(t) if erased else privacy.nothing_held(t)]
+        case EraseChoice.CANCEL:
+            if query is not None:
+                await reply.settle(query, t, t.label("↩️ Non, garder mes données"))
+            return [privacy.kept(t), home.menu(t)]
+        case EraseChoice.ASK:
+            return [privacy.confirm_erase(t)]
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:
     private = filters.ChatType.PRIVATE
     return [
-        CommandHandler("effacer", erase_me, filters=private),
+        CommandHandler("effacer", ask_to_erase, filters=private),
         CommandHandler("mesdonnees", show_my_data, filters=private),
-        CallbackQueryHandler(show_my_data, pattern=rf"^{Action.PRIVACY}$"),
-        CallbackQueryHandler(erase_me, pattern=rf"^{Action.ERASE}:"),
     ]

@@ -1,4 +1,5 @@
-"""Screens to Bot API calls: the only place that knows how a `Screen` looks on Telegram."""
+"""Screens to Bot API calls: the only place that knows how a `Screen` looks on Telegram,
+and the only place that encodes a button's intent into callback data."""
 
 from __future__ import annotations
 
@@ -10,21 +11,19 @@ from telegram.error import BadRequest
 
 from app.context import AllianceContext
 from core.i18n import Translator
-from core.screens import Screen
+from core.intents import encode
+from core.screens import Button, Screen
 
 
 def keyboard(t: Translator, screen: Screen) -> InlineKeyboardMarkup | None:
     if not screen.buttons:
         return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(t.directional(b.label), callback_data=b.action, url=b.url)
-                for b in row
-            ]
-            for row in screen.buttons
-        ]
-    )
+    return InlineKeyboardMarkup([[_button(t, b) for b in row] for row in screen.buttons])
+
+
+def _button(t: Translator, button: Button) -> InlineKeyboardButton:
+    data = encode(button.intent) if button.intent is not None else None
+    return InlineKeyboardButton(t.directional(button.label), callback_data=data, url=button.url)
 
 
 async def send(

@@ -2,149 +2,125 @@
 
 from __future__ import annotations
 
-import re
+from typing import assert_never
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from app.context import AllianceContext
-from core.actions import Action, decode
-from core.i18n import Translator
+from core.intents import (
+    ListSites,
+    PickAreas,
+    PickDuration,
+    PickSite,
+    SearchSites,
+    SetSharing,
+    SharingIntent,
+    ShowSharing,
+    SiteIntent,
+)
 from core.screens import Screen
-from core.sharing import Duration
 from handlers import reply
 from handlers.common import ready_person, visitor_of
-from handlers.fallback import answer_unusable
 from handlers.notify import send_notices
-from handlers.procedures import answer_typed_date
-from handlers.staff import take_typed_note
 from screens import support as screens
 from services import sharing as sharing_service
 from services import support as support_service
 
-_SITE = re.compile(r"^(list|pick)-(\d{1,9})$|^search$")
-_SHARE = re.compile(r"^(pick|when)-([0-7])$|^set-([0-7])-([a-z]+)$")
-
 
 async def show_accompaniment(update: Update, context: AllianceContext) -> None:
     """The person sees their site and referent, and can change either."""
-    found = await ready_person(update, context)
-    if found is None:
+    if await ready_person(update, context) is None:
         return
-    _, t = found
-    support = await support_service.my_support(context.services.db, visitor_of(update))
+    t = context.scope.t
+    support = await support_service.my_support(context.services.db, visitor_of(context))
     if support is not None:
         await reply.answer(update, context, t, screens.accompaniment(t, support))
 
 
-async def choose_site(update: Update, context: AllianceContext) -> None:
+async def choose_site(update: Update, context: AllianceContext, tap: SiteIntent) -> None:
     """The person browses, searches or picks the site that accompanies them."""
-    found = await ready_person(update, context)
-    query = update.callback_query
-    if found is None or query is None:
+    if await ready_person(update, context) is None:
         return
-    _, t = found
-    db, visitor = context.services.db, visitor_of(update)
-    pressed = decode(query.data)
-    match = _SITE.match(pressed.argument or "") if pressed else None
-    if match is None or match[0] == "search":
-        await support_service.await_site_search(db, visitor)
-        await reply.answer(update, context, t, screens.ask_town(t))
-    elif match[1] == "list":
-        sites = await support_service.find_sites(db, "")
-        await reply.answer(update, context, t, screens.site_list(t, sites, int(match[2])))
-    else:
-        name = await support_service.choose_site(db, visitor, int(match[2]))
-        await _site_chosen(update, context, name)
+    t, db, visitor = context.scope.t, context.services.db, visitor_of(context)
+    match tap:
+        case SearchSites():
+            await support_service.await_site_search(db, visitor)
+            await reply.answer(update, context, t, screens.ask_town(t))
+        case ListSites(page=page):
+            sites = await support_service.find_sites(db)
+            await reply.answer(update, context, t, screens.site_list(t, sites, page))
+        case PickSite(site=site_id):
+            support = await support_service.choose_site(db, visitor, site_id)
+            if support is None or support.site_name is None:  # a site removed meanwhile
+                sites = await support_service.find_sites(db)
+                await reply.answer(update, context, t, screens.site_list(t, sites, 0))
+                return
+            chosen = screens.site_chosen(t, support.site_name)
+            await reply.answer(update, context, t, chosen, screens.accompaniment(t, support))
+        case _:
+            assert_never(tap)
 
 
-async def _site_chosen(update: Update, context: AllianceContext, name: str | None) -> None:
-    found = await ready_person(update, context)
-    if found is None:
+async def search_sites(update: Update, context: AllianceContext) -> None:
+    """The town or postcode the person was asked to type."""
+    message = update.effective_message
+    if await ready_person(update, context) is None or message is None:
         return
-    _, t = found
-    if name is None:
-        sites = await support_service.find_sites(context.services.db, "")
-        await reply.answer(update, context, t, screens.site_list(t, sites, 0))
-        return
-    support = await support_service.my_support(context.services.db, visitor_of(update))
-    assert support is not None
-    await reply.answer(
-        update, context, t, screens.site_chosen(t, name), screens.accompaniment(t, support)
+    t = context.scope.t
+    sites = await support_service.search_typed(
+        context.services.db, visitor_of(context), message.text or ""
     )
+    await reply.answer(update, context, t, screens.site_list(t, sites, 0))
 
 
 async def ask_for_another_referent(update: Update, context: AllianceContext) -> None:
     """The request goes to the site's admins; the bot never answers no by itself."""
-    found = await ready_person(update, context)
-    if found is None:
+    if await ready_person(update, context) is None:
         return
-    _, t = found
-    s = context.services
+    s, t = context.services, context.scope.t
     notices = await support_service.ask_for_another_referent(
-        s.db, visitor_of(update), s.clock.now()
+        s.db, visitor_of(context), s.clock.now()
     )
     await reply.answer(update, context, t, screens.change_requested(t))
     await send_notices(context, notices)
 
 
-async def answer_typed_text(update: Update, context: AllianceContext) -> None:
-    """Text the bot asked for (a town to search, a date); anything else is kindly declined."""
-    s = context.services
-    if await take_typed_note(update, context):
-        return
-    awaiting = await support_service.take_awaited_text(s.db, visitor_of(update))
-    message = update.effective_message
-    if awaiting is not None and awaiting.startswith("date:"):
-        await answer_typed_date(update, context, awaiting.removeprefix("date:"))
-        return
-    if awaiting != "site_search" or message is None or message.text is None:
-        await answer_unusable(update, context)
-        return
-    found = await ready_person(update, context)
-    if found is not None:
-        _, t = found
-        sites = await support_service.find_sites(s.db, message.text[:80])
-        await reply.answer(update, context, t, screens.site_list(t, sites, 0))
-
-
-async def share(update: Update, context: AllianceContext) -> None:
+async def share(update: Update, context: AllianceContext, tap: SharingIntent) -> None:
     """/partage and its buttons: what the referent sees, and for how long."""
-    found = await ready_person(update, context)
-    if found is not None:
-        pressed = decode(update.callback_query.data) if update.callback_query else None
-        match = _SHARE.match(pressed.argument or "") if pressed else None
-        await reply.answer(
-            update, context, found[1], *await _sharing_step(context, update, found[1], match)
-        )
+    if await ready_person(update, context) is not None:
+        await reply.answer(update, context, context.scope.t, *await _sharing_step(context, tap))
 
 
-async def _sharing_step(
-    context: AllianceContext, update: Update, t: Translator, match: re.Match[str] | None
-) -> list[Screen]:
+async def share_command(update: Update, context: AllianceContext) -> None:
+    """/partage"""
+    await share(update, context, ShowSharing())
+
+
+async def _sharing_step(context: AllianceContext, tap: SharingIntent) -> list[Screen]:
     """Areas to tick, then a duration, then saved; anything else shows where sharing stands."""
-    s, visitor, now = context.services, visitor_of(update), context.services.clock.now()
-    if match is not None and match[1] == "pick":
-        return [screens.pick_areas(t, int(match[2]))]
-    if match is not None and match[1] == "when":
-        return [screens.pick_duration(t, int(match[2]))]
-    saved = []
-    if match is not None and match[4] in Duration._value2member_map_:
-        await sharing_service.set_grant(
-            s.db, visitor, screens.areas_of(int(match[3])), Duration(match[4]), now
-        )
-        saved = [screens.sharing_saved(t)]
+    s, t, visitor, now = (
+        context.services,
+        context.scope.t,
+        visitor_of(context),
+        context.services.clock.now(),
+    )
+    match tap:
+        case PickAreas(areas=areas):
+            return [screens.pick_areas(t, areas)]
+        case PickDuration(areas=areas):
+            return [screens.pick_duration(t, areas)]
+        case SetSharing(areas=areas, duration=duration):
+            grant = await sharing_service.set_grant(s.db, visitor, areas, duration, now)
+            if grant is not None:
+                return [screens.sharing_saved(t), screens.sharing(t, grant, now)]
+        case ShowSharing():
+            pass
+        case _:
+            assert_never(tap)
     grant = await sharing_service.current_grant(s.db, visitor, now)
-    return [*saved, screens.sharing(t, grant, now)]
+    return [screens.sharing(t, grant, now)]
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("partage", share, filters=private),
-        CallbackQueryHandler(show_accompaniment, pattern=rf"^{Action.SUPPORT}$"),
-        CallbackQueryHandler(ask_for_another_referent, pattern=rf"^{Action.SUPPORT}:change$"),
-        CallbackQueryHandler(choose_site, pattern=rf"^{Action.SITE}:"),
-        CallbackQueryHandler(share, pattern=rf"^{Action.SHARE}(:|$)"),
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_typed_text),
-    ]
+    return [CommandHandler("partage", share_command, filters=filters.ChatType.PRIVATE)]

@@ -1,27 +1,42 @@
-"""Cross-cutting handlers: de-duplication before everything, errors after."""
+"""Before and after every handler: who is writing (once per update), and errors."""
 
 from __future__ import annotations
 
 import logging
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
-from app.context import AllianceContext
+from app.context import AllianceContext, Scope
 from core.languages import match_language
 from handlers import reply
 from screens import errors
-from services import updates as update_service
+from services import accounts
+from services.onboarding import Visitor
 
 log = logging.getLogger(__name__)
 
 
-async def skip_if_seen(update: Update, context: AllianceContext) -> None:
-    """A redelivered update (webhook retry, crash between receipt and answer) runs once."""
+async def prepare(update: Update, context: AllianceContext) -> None:
+    """One transaction before any handler: a redelivered update (webhook retry, crash
+    between receipt and answer) stops here; otherwise the account and its translator
+    (language, site's time zone) are resolved once for every handler."""
     s = context.services
-    if not await update_service.claim_update(s.db, update.update_id, s.clock.now()):
+    user = update.effective_user
+    visitor = Visitor(user.id, user.language_code) if user is not None else None
+    caller = await accounts.begin_update(s.db, update.update_id, visitor, s.clock.now())
+    if caller is None:
         log.info("update %s already handled; skipped", update.update_id)
         raise ApplicationHandlerStop
+    if caller.account is not None:
+        language = caller.account.language
+    else:
+        code = visitor.telegram_language if visitor else None
+        language = match_language(code, s.settings.default_language)
+    zone = ZoneInfo(caller.timezone) if caller.timezone else s.settings.zone
+    t = s.translations.get(language).in_zone(zone)
+    context.scope = Scope(visitor, caller.account, t)
 
 
 async def report_error(update: object, context: AllianceContext) -> None:
@@ -52,4 +67,4 @@ def _update_kind(update: object) -> str:
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:
-    return [TypeHandler(Update, skip_if_seen)]
+    return [TypeHandler(Update, prepare)]

@@ -51,7 +51,7 @@ def private_only(t: Translator, bot_username: str) -> Screen:
             "Je réponds seulement en conversation privée, pour protéger vos informations. "
             "Écrivez-moi directement."
         ),
-        ((Button(t._("Écrire à Alliance"), url=f"https://t.me/{bot_username}"),),),
+        ((Button(t.label("Écrire à Alliance"), url=f"https://t.me/{bot_username}"),),),
     )
 
 

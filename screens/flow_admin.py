@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 
-from core.actions import Action, encode
 from core.i18n import Translator
+from core.intents import ReloadFlows, ShowFlowsAdmin
 from core.screens import Button, Screen, column
 from flows.model import FlowError
+from screens.staff import back
 from services.flow_admin import FlowFunnel
 
 MAX_ERRORS_SHOWN = 8
@@ -29,12 +30,15 @@ def overview(t: Translator, funnels: list[FlowFunnel]) -> Screen:
         )
     return Screen(
         "\n".join(lines),
-        column(Button(t._("🔄 Recharger les parcours"), encode(Action.PARCOURS, "reload"))),
+        column(Button(t.label("🔄 Recharger les parcours"), ReloadFlows()), back(t)),
     )
 
 
 def reloaded(t: Translator, count: int) -> Screen:
-    return Screen(t.ngettext("{n} parcours rechargé.", "{n} parcours rechargés.", count))
+    return Screen(
+        t.ngettext("{n} parcours rechargé.", "{n} parcours rechargés.", count),
+        column(Button(t.label("🧭 Parcours"), ShowFlowsAdmin()), back(t)),
+    )
 
 
 def reload_failed(t: Translator, errors: list[FlowError]) -> Screen:
@@ -43,4 +47,6 @@ def reload_failed(t: Translator, errors: list[FlowError]) -> Screen:
         html.escape(f"• {error.path.name}:{error.line} [{error.step_id or '-'}] {error.message}")
         for error in errors[:MAX_ERRORS_SHOWN]
     ]
-    return Screen("\n".join(lines))
+    return Screen(
+        "\n".join(lines), column(Button(t.label("🧭 Parcours"), ShowFlowsAdmin()), back(t))
+    )

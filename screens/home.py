@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from core.actions import Action, encode
 from core.i18n import Translator
+from core.intents import ShowMenu
 from core.menu import MENU
 from core.screens import Button, Screen, column
 
 
 def menu(t: Translator, continuing: tuple[Button, ...] = ()) -> Screen:
     """The menu; procedures in progress first ("Continue: …, step 3 of 7")."""
-    entries = (Button(t._(entry.label), encode(entry.action)) for entry in MENU)
+    entries = (Button(t.label(entry.label), entry.intent) for entry in MENU)
     return Screen(t._("Que voulez-vous faire ?"), column(*continuing, *entries))
 
 
 def back_to_menu(t: Translator) -> Button:
-    return Button(t._("⬅️ Menu"), encode(Action.MENU))
+    return Button(t.label("⬅️ Menu"), ShowMenu())
 
 
 def help_page(t: Translator) -> Screen:
@@ -45,4 +45,5 @@ def help_page(t: Translator) -> Screen:
 
 
 def stale_button(t: Translator) -> Screen:
+    """Said before the menu (or the step) that leads on: never a dead end."""
     return Screen(t._("Ce bouton n'est plus actif. Voici le menu."))

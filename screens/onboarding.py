@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from core.actions import Action, Consent, encode
 from core.i18n import Translator
+from core.intents import AnswerConsent, ChooseLanguage, Consent, Name
 from core.invites import InviteStatus
 from core.languages import LANGUAGES
 from core.onboarding import Stage
-from core.screens import Button, Screen, column
+from core.screens import Button, Label, Screen, column
 
 
 def welcome(t: Translator) -> Screen:
@@ -26,8 +26,8 @@ def language_picker(t: Translator, current: str) -> Screen:
     buttons = column(
         *(
             Button(
-                ("✓ " if language.code == current else "") + language.native_name,
-                encode(Action.LANGUAGE, language.code),
+                Label(("✓ " if language.code == current else "") + language.native_name),
+                ChooseLanguage(Name(language.code)),
             )
             for language in LANGUAGES
         )
@@ -117,7 +117,7 @@ def resume(t: Translator, stage: Stage, language: str) -> Screen:
 
 def _consent_buttons(t: Translator) -> tuple[tuple[Button, ...], ...]:
     return column(
-        Button(t._("✅ J'accepte"), encode(Action.CONSENT, Consent.AGREE)),
-        Button(t._("ℹ️ En savoir plus"), encode(Action.CONSENT, Consent.MORE)),
-        Button(t._("❌ Non merci"), encode(Action.CONSENT, Consent.REFUSE)),
+        Button(t.label("✅ J'accepte"), AnswerConsent(Consent.AGREE)),
+        Button(t.label("ℹ️ En savoir plus"), AnswerConsent(Consent.MORE)),
+        Button(t.label("❌ Non merci"), AnswerConsent(Consent.REFUSE)),
     )

@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from core.actions import Action, Erase, encode
 from core.i18n import Translator
+from core.intents import Erase, EraseChoice
 from core.languages import language
 from core.screens import Button, Screen, column
 from screens.home import back_to_menu
-
-
-def my_data(t: Translator, language_code: str, agreed_at: datetime | None) -> Screen:
-    lines = [
-        t._("<b>Ce que je garde sur vous</b>"),
-        t._("• Votre identifiant Telegram (pas votre numéro de téléphone)"),
-        t._("• Votre langue : {language}", language=language(language_code).native_name),
-    ]
-    if agreed_at is not None:
-        lines.append(
-            t._("• Votre accord, donné le {date}", date=t.day(agreed_at.astimezone(t.zone)))
-        )
-    lines.append(t._("Personne d'autre ne voit ces informations sans votre accord."))
-    return Screen(
-        "\n".join(lines),
-        column(
-            Button(t._("🗑 Tout effacer"), encode(Action.ERASE, Erase.ASK)),
-            back_to_menu(t),
-        ),
-    )
+from screens.support import AREA_NAMES
+from services.privacy import PersonExport
 
 
 def confirm_erase(t: Translator) -> Screen:
@@ -40,8 +21,8 @@ def confirm_erase(t: Translator) -> Screen:
             "On ne pourra pas revenir en arrière."
         ),
         column(
-            Button(t._("🗑 Oui, tout effacer"), encode(Action.ERASE, Erase.CONFIRM)),
-            Button(t._("↩️ Non, garder mes données"), encode(Action.ERASE, Erase.CANCEL)),
+            Button(t.label("🗑 Oui, tout effacer"), Erase(EraseChoice.CONFIRM)),
+            Button(t.label("↩️ Non, garder mes données"), Erase(EraseChoice.CANCEL)),
         ),
     )
 
@@ -58,73 +39,69 @@ def kept(t: Translator) -> Screen:
     return Screen(t._("Rien n'a été effacé."))
 
 
-def export_summary(t: Translator, data: dict[str, Any]) -> Screen:
+def export_summary(t: Translator, data: PersonExport) -> Screen:
     """Everything held, in plain words; the JSON file follows as a document."""
-    lines = [t._("<b>Tout ce que je garde sur vous</b>")]
-    lines.append(t._("• Votre identifiant Telegram : {id}", id=str(data["telegram_user_id"])))
-    lines.append(
-        t._("• Votre langue : {language}", language=language(data["language"]).native_name)
-    )
-    lines.append(t._("• Première visite : {date}", date=_day(t, data["created_at"])))
-    lines.append(t._("• Dernière visite : {date}", date=_day(t, data["last_seen_at"])))
-    for consent in data["consents"]:
-        lines.append(t._("• Votre accord, donné le {date}", date=_day(t, consent["agreed_at"])))
-    if data["site"]:
-        lines.append(t._("• Votre structure : {site}", site=data["site"]))
-    if data["referent"]:
-        lines.append(t._("• Votre référent·e : {name}", name=data["referent"]))
-    if data["referent_note"]:
+    lines = [
+        t._("<b>Tout ce que je garde sur vous</b>"),
+        t._("• Votre identifiant Telegram : {id}", id=str(data.telegram_user_id)),
+        t._("• Votre langue : {language}", language=language(data.language).native_name),
+        t._("• Première visite : {date}", date=_day(t, data.created_at)),
+        t._("• Dernière visite : {date}", date=_day(t, data.last_seen_at)),
+    ]
+    lines += [
+        t._("• Votre accord, donné le {date}", date=_day(t, consent.agreed_at))
+        for consent in data.consents
+    ]
+    if data.site:
+        lines.append(t._("• Votre structure : {site}", site=data.site))
+    if data.referent:
+        lines.append(t._("• Votre référent·e : {name}", name=data.referent))
+    if data.referent_note:
         lines.append(
             t._(
                 "• La note de votre référent·e pour vous reconnaître : {note}",
-                note=data["referent_note"],
+                note=data.referent_note,
             )
         )
-    sharing = data["sharing"]
-    if sharing and sharing["areas"]:
-        lines.append(
-            t._(
-                "• Ce que vous partagez avec votre référent·e : {areas}",
-                areas=", ".join(sharing["areas"]),
-            )
-        )
-    if data["procedures"]:
+    if data.sharing and data.sharing.areas:
+        areas = ", ".join(t._(AREA_NAMES[area]) for area in data.sharing.areas)
+        lines.append(t._("• Ce que vous partagez avec votre référent·e : {areas}", areas=areas))
+    if data.procedures:
         lines.append(
             t.ngettext(
                 "• Vos démarches en cours ou terminées : {n}",
                 "• Vos démarches en cours ou terminées : {n}",
-                len(data["procedures"]),
+                len(data.procedures),
             )
         )
-    if data["reminders_to_come"]:
+    if data.reminders_to_come:
         lines.append(
             t.ngettext(
-                "• Rappels prévus : {n}", "• Rappels prévus : {n}", len(data["reminders_to_come"])
+                "• Rappels prévus : {n}", "• Rappels prévus : {n}", len(data.reminders_to_come)
             )
         )
-    if data["help_requests"]:
+    if data.help_requests:
         lines.append(
             t.ngettext(
-                "• Demandes d'aide : {n}", "• Demandes d'aide : {n}", len(data["help_requests"])
+                "• Demandes d'aide : {n}", "• Demandes d'aide : {n}", len(data.help_requests)
             )
         )
-    count = len(data["staff_accesses"])
     lines.append(
         t.ngettext(
             "• Consultations de vos données par l'équipe : {n}",
             "• Consultations de vos données par l'équipe : {n}",
-            count,
+            len(data.staff_accesses),
         )
     )
     lines.append(t._("Le fichier ci-dessous contient les mêmes informations (format JSON)."))
     return Screen(
         "\n".join(lines),
-        column(Button(t._("🗑 Tout effacer"), encode(Action.ERASE, Erase.ASK)), back_to_menu(t)),
+        column(Button(t.label("🗑 Tout effacer"), Erase(EraseChoice.ASK)), back_to_menu(t)),
     )
 
 
-def _day(t: Translator, iso: str) -> str:
-    return t.day(datetime.fromisoformat(iso).astimezone(t.zone))
+def _day(t: Translator, at: datetime) -> str:
+    return t.day(at.astimezone(t.zone))
 
 
 def retention_warning(t: Translator) -> Screen:

@@ -1,22 +1,41 @@
 """Guided procedures as the person sees them: one step per message, their choice on each.
 
-Button data is `flow:<flow ref>-<step ref>-<op>` (see `handlers/procedures.py`); refs are
-short hashes because flow and step ids can be long and button data is 64 bytes at most.
+Buttons carry typed intents (`core.intents`) naming the flow and the step by short
+references (`flows.catalog.flow_ref`, `step_ref`).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import assert_never
 
-from core.actions import Action, encode
 from core.i18n import N_, Translator
-from core.screens import Button, Screen, column
+from core.intents import (
+    AnswerCheck,
+    ChooseOption,
+    ChooseWay,
+    Name,
+    OpenFlow,
+    PickDay,
+    Ref,
+    RemindLater,
+    RestartFlow,
+    ShowCatalog,
+    ShowCategory,
+    ShowDays,
+    ShowJourney,
+    StepOp,
+    StepTap,
+    TickItem,
+)
+from core.screens import Button, Label, Screen, column
 from flows import dates as date_rules
-from flows.engine import Mode
+from flows.catalog import flow_ref, step_ref
+from flows.engine import EngineError, Mode, Status
 from flows.model import Flow, StepKind
 from flows.registry import FlowRegistry
 from screens.home import back_to_menu
-from services.procedures import Acted, InProgress, Journey, StepView, short_ref
+from services.procedures import Acted, InProgress, Journey, Problem, StepProblem, StepView
 
 CATEGORY_NAMES = {
     "caf": N_("CAF : RSA, prime d'activité, logement"),
@@ -29,22 +48,14 @@ MODE_NAMES = {
     Mode.WITH_SOMEONE: N_("Avec quelqu'un"),
     Mode.WITH_REFERENT: N_("Avec mon référent·e"),
 }
-MODE_CODES = {Mode.OWN: "mo", Mode.WITH_SOMEONE: "ms", Mode.WITH_REFERENT: "mr"}
-ERRORS = {
-    "old_button": N_("Ce bouton est ancien. Voici où vous en êtes :"),
-    "date_in_past_forbidden": N_("Cette date est déjà passée. Choisissez une date à venir."),
-    "date_in_future_forbidden": N_("Cette date est dans le futur. Choisissez une date passée."),
-    "date_out_of_range": N_("Cette date semble fausse. Vérifiez-la."),
-    "invalid_date": N_("Je n'ai pas compris cette date. Écrivez-la comme ceci : 25/03/2027."),
-}
 MONTHS_PER_ROW, DAYS_PER_ROW = 3, 7
 
 
 def catalog(t: Translator, registry: FlowRegistry) -> Screen:
     buttons = [
         Button(
-            t._(CATEGORY_NAMES.get(category, CATEGORY_NAMES["other"])),
-            encode(Action.FLOWS, f"cat-{category}"),
+            t.label(CATEGORY_NAMES.get(category, CATEGORY_NAMES["other"])),
+            ShowCategory(Name(category)),
         )
         for category in registry.by_category()
     ]
@@ -54,21 +65,21 @@ def catalog(t: Translator, registry: FlowRegistry) -> Screen:
 def category(t: Translator, flows: tuple[Flow, ...]) -> Screen:
     lines = [t._("Choisissez une démarche :")]
     lines += [f"• <b>{t._(flow.title)}</b> — {t._(flow.summary)}" for flow in flows]
-    buttons = [Button(t._(flow.title), _flow(flow, "open")) for flow in flows]
+    buttons = [Button(t.label(flow.title), OpenFlow(flow_ref(flow))) for flow in flows]
     return Screen(
         "\n".join(lines),
-        column(*buttons, Button(t._("⬅️ Démarches"), encode(Action.FLOWS)), back_to_menu(t)),
+        column(*buttons, Button(t.label("⬅️ Démarches"), ShowCatalog()), back_to_menu(t)),
     )
 
 
 def continue_button(t: Translator, entry: InProgress) -> Button:
-    label = t._(
+    label = t.label(
         "▶️ Continuer : {title}, étape {n} sur {total}",
-        title=t._(entry.flow.title),
+        title=t.label(entry.flow.title),
         n=entry.number,
         total=entry.total,
     )
-    return Button(label, _flow(entry.flow, "open"))
+    return Button(label, OpenFlow(flow_ref(entry.flow)))
 
 
 def step(t: Translator, view: StepView, note: str | None = None) -> Screen:
@@ -93,7 +104,9 @@ def step(t: Translator, view: StepView, note: str | None = None) -> Screen:
         rows.append(
             (
                 Button(
-                    t._(current.link_label) if current.link_label else t._("🔗 Ouvrir le site"),
+                    t.label(current.link_label)
+                    if current.link_label
+                    else t.label("🔗 Ouvrir le site"),
                     url=current.link,
                 ),
             )
@@ -101,21 +114,22 @@ def step(t: Translator, view: StepView, note: str | None = None) -> Screen:
     if current.kind is not StepKind.END:
         rows.append(
             (
-                Button(t._("⬅️ Retour"), _op(view, "b")),
-                Button(t._("⏸ Pause"), _op(view, "p")),
-                Button(t._("🆘 Je bloque"), _op(view, "s")),
+                Button(t.label("⬅️ Retour"), _tap(view, StepOp.BACK)),
+                Button(t.label("⏸ Pause"), _tap(view, StepOp.PAUSE)),
+                Button(t.label("🆘 Je bloque"), _tap(view, StepOp.STUCK)),
             )
         )
         rows.append(
             tuple(
                 Button(
-                    ("✓ " if progress.mode is mode else "") + t._(MODE_NAMES[mode]), _op(view, code)
+                    Label(("✓ " if progress.mode is mode else "") + t.label(MODE_NAMES[mode])),
+                    ChooseWay(*_refs(view), mode),
                 )
-                for mode, code in MODE_CODES.items()
+                for mode in Mode
             )
         )
     else:
-        rows.append((Button(t._("🌟 Mon parcours"), encode(Action.JOURNEY)),))
+        rows.append((Button(t.label("🌟 Mon parcours"), ShowJourney()),))
     rows.append((back_to_menu(t),))
     return Screen("\n\n".join(parts), tuple(rows))
 
@@ -123,34 +137,34 @@ def step(t: Translator, view: StepView, note: str | None = None) -> Screen:
 def _own_buttons(t: Translator, view: StepView) -> list[tuple[Button, ...]]:
     current, progress = view.step, view.progress
     if current.kind is StepKind.INFO:
-        return [(Button(t._("Continuer ➡️"), _op(view, "c")),)]
+        return [(Button(t.label("Continuer ➡️"), _tap(view, StepOp.CONTINUE)),)]
     if current.kind is StepKind.CHECKLIST:
         ticked = progress.ticked_in(current.id)
         items = [
             (
                 Button(
-                    ("✅ " if item.id in ticked else "⬜ ") + t._(item.label),
-                    _op(view, f"t{index}"),
+                    Label(("✅ " if item.id in ticked else "⬜ ") + t.label(item.label)),
+                    TickItem(*_refs(view), index),
                 ),
             )
             for index, item in enumerate(current.items)
         ]
-        return [*items, (Button(t._("Continuer ➡️"), _op(view, "c")),)]
+        return [*items, (Button(t.label("Continuer ➡️"), _tap(view, StepOp.CONTINUE)),)]
     if current.kind is StepKind.CHOICE:
         return [
-            (Button(t._(option.label), _op(view, f"o{index}")),)
+            (Button(t.label(option.label), ChooseOption(*_refs(view), index)),)
             for index, option in enumerate(current.options)
         ]
     if current.kind is StepKind.ACTION:
         return [
-            (Button(t._("✅ C'est fait"), _op(view, "d")),),
-            (Button(t._("😕 Je n'y arrive pas"), _op(view, "x")),),
-            (Button(t._("⏰ Plus tard"), _op(view, "l")),),
+            (Button(t.label("✅ C'est fait"), _tap(view, StepOp.DONE)),),
+            (Button(t.label("😕 Je n'y arrive pas"), _tap(view, StepOp.CANNOT)),),
+            (Button(t.label("⏰ Plus tard"), _tap(view, StepOp.LATER)),),
         ]
     if current.kind is StepKind.DATE:
         return [
-            (Button(t._("📅 Choisir la date"), _op(view, "dm")),),
-            (Button(t._("⌨️ Écrire la date"), _op(view, "dt")),),
+            (Button(t.label("📅 Choisir la date"), _tap(view, StepOp.MONTHS)),),
+            (Button(t.label("⌨️ Écrire la date"), _tap(view, StepOp.TYPE_DATE)),),
         ]
     return []
 
@@ -159,9 +173,9 @@ def later(t: Translator, view: StepView) -> Screen:
     return Screen(
         t._("Quand voulez-vous que je vous le rappelle ?"),
         column(
-            Button(t._("Demain"), _op(view, "l1")),
-            Button(t._("Dans 3 jours"), _op(view, "l3")),
-            Button(t._("La semaine prochaine"), _op(view, "l7")),
+            Button(t.label("Demain"), RemindLater(*_refs(view), 1)),
+            Button(t.label("Dans 3 jours"), RemindLater(*_refs(view), 3)),
+            Button(t.label("La semaine prochaine"), RemindLater(*_refs(view), 7)),
         ),
     )
 
@@ -169,29 +183,41 @@ def later(t: Translator, view: StepView) -> Screen:
 def months(t: Translator, view: StepView, today: date) -> Screen:
     offered = date_rules.months_around(today, view.step.past)
     buttons = [
-        Button(t.day(date(year, month, 1), "MMM y"), _op(view, f"dm{year:04d}{month:02d}"))
+        Button(
+            Label(t.day(date(year, month, 1), "MMM y")),
+            ShowDays(*_refs(view), date(year, month, 1)),
+        )
         for year, month in offered
     ]
     rows = tuple(
         tuple(buttons[i : i + MONTHS_PER_ROW]) for i in range(0, len(buttons), MONTHS_PER_ROW)
     )
-    return Screen(t._("Quel mois ?"), (*rows, (Button(t._("⌨️ Écrire la date"), _op(view, "dt")),)))
+    typing = Button(t.label("⌨️ Écrire la date"), _tap(view, StepOp.TYPE_DATE))
+    return Screen(t._("Quel mois ?"), (*rows, (typing,)))
 
 
-def days(t: Translator, view: StepView, year: int, month: int, today: date) -> Screen:
-    offered = date_rules.selectable_days(year, month, today, view.step.past)
-    buttons = [Button(str(day), _op(view, f"dd{year:04d}{month:02d}{day:02d}")) for day in offered]
+def days(t: Translator, view: StepView, month: date, today: date) -> Screen:
+    year = month.year
+    offered = date_rules.selectable_days(year, month.month, today, view.step.past)
+    buttons = [
+        Button(Label(str(day)), PickDay(*_refs(view), date(year, month.month, day)))
+        for day in offered
+    ]
     rows = tuple(tuple(buttons[i : i + DAYS_PER_ROW]) for i in range(0, len(buttons), DAYS_PER_ROW))
-    title = t.day(date(year, month, 1), "MMMM y")
+    title = t.day(month, "MMMM y")
     return Screen(
         t._("Quel jour, en {month} ?", month=title),
-        (*rows, (Button(t._("⬅️ Mois"), _op(view, "dm")),)),
+        (*rows, (Button(t.label("⬅️ Mois"), _tap(view, StepOp.MONTHS)),)),
     )
 
 
-def type_date(t: Translator, problem: str | None = None) -> Screen:
+def type_date(t: Translator, flow: Flow, problem: str | None = None) -> Screen:
+    """Asks for a typed date; the button goes back to the step (to pick it on buttons)."""
     ask = t._("Écrivez la date comme ceci : 25/03/2027")
-    return Screen(f"{problem}\n{ask}" if problem else ask)
+    return Screen(
+        f"{problem}\n{ask}" if problem else ask,
+        ((Button(t.label("⬅️ Retour"), OpenFlow(flow_ref(flow))),),),
+    )
 
 
 def after(t: Translator, acted: Acted) -> list[Screen]:
@@ -234,9 +260,69 @@ def help_offered(t: Translator, acted: Acted) -> Screen:
     return Screen("\n".join(lines))
 
 
-def error(t: Translator, code: str) -> str:
-    return t._(
-        ERRORS.get(code, N_("Ce bouton ne correspond pas à cette étape. Voici où vous en êtes :"))
+def outcome(t: Translator, acted: Acted) -> list[Screen]:
+    """What the person reads after a tap or a typed answer: always a way on."""
+    problem, view = acted.error, acted.view
+    if problem is None and view is not None:
+        if view.progress.status is Status.PAUSED:
+            return [*after(t, acted), paused(t, acted.flow)]
+        return [*after(t, acted), step(t, view)]
+    if problem in {StepProblem.FLOW_CHANGED, EngineError.FLOW_CHANGED}:
+        return [restart_offer(t, acted.flow)]
+    if problem is StepProblem.NOT_STARTED:
+        return [not_started(t, acted.flow)]
+    if problem is StepProblem.INVALID_DATE or view is None:
+        return [type_date(t, acted.flow, problem_note(t, problem or StepProblem.INVALID_DATE))]
+    return [step(t, view, note=problem_note(t, problem) if problem else None)]
+
+
+def problem_note(t: Translator, problem: Problem) -> str:
+    """One line said above the step the person is on (which shows the way on)."""
+    match problem:
+        case StepProblem.OLD_BUTTON:
+            return t._("Ce bouton est ancien. Voici où vous en êtes :")
+        case StepProblem.INVALID_DATE:
+            return t._("Je n'ai pas compris cette date. Écrivez-la comme ceci : 25/03/2027.")
+        case StepProblem.NOT_STARTED:
+            return t._("Vous n'avez pas encore commencé cette démarche.")
+        case StepProblem.FLOW_CHANGED | EngineError.FLOW_CHANGED:
+            return t._("Cette démarche a été mise à jour.")
+        case EngineError.DATE_IN_PAST_FORBIDDEN:
+            return t._("Cette date est déjà passée. Choisissez une date à venir.")
+        case EngineError.DATE_IN_FUTURE_FORBIDDEN:
+            return t._("Cette date est dans le futur. Choisissez une date passée.")
+        case EngineError.DATE_OUT_OF_RANGE:
+            return t._("Cette date semble fausse. Vérifiez-la.")
+        case EngineError.NOTHING_TO_GO_BACK_TO:
+            return t._("Vous êtes à la première étape.")
+        case EngineError.PAUSED:
+            return t._("Cette démarche était en pause. Vous pouvez reprendre ici.")
+        case EngineError.FINISHED:
+            return t._("Cette démarche est terminée. Elle est dans « Mon parcours ».")
+        case EngineError.NO_CHECK_PENDING:
+            return t._("C'est déjà noté, merci.")
+        case (
+            EngineError.WRONG_FLOW
+            | EngineError.UNKNOWN_STEP
+            | EngineError.NOT_ALLOWED_HERE
+            | EngineError.OPTION_OUT_OF_RANGE
+            | EngineError.UNKNOWN_ITEM
+            | EngineError.INVALID_DELAY
+            | EngineError.INVALID_MODE
+            | EngineError.NOT_PAUSED
+        ):
+            return t._("Ce bouton ne correspond pas à cette étape. Voici où vous en êtes :")
+        case _:
+            assert_never(problem)
+
+
+def not_started(t: Translator, flow: Flow) -> Screen:
+    return Screen(
+        t._(
+            "Vous n'avez pas encore commencé « {title} ». Vous pouvez la commencer maintenant.",
+            title=t._(flow.title),
+        ),
+        column(Button(t.label("▶️ Commencer"), OpenFlow(flow_ref(flow))), back_to_menu(t)),
     )
 
 
@@ -247,13 +333,18 @@ def restart_offer(t: Translator, flow: Flow) -> Screen:
             "Voulez-vous la reprendre depuis le début ?",
             title=t._(flow.title),
         ),
-        column(Button(t._("🔄 Reprendre au début"), _flow(flow, "restart")), back_to_menu(t)),
+        column(
+            Button(t.label("🔄 Reprendre au début"), RestartFlow(flow_ref(flow))), back_to_menu(t)
+        ),
     )
 
 
-def paused(t: Translator) -> Screen:
+def paused(t: Translator, flow: Flow) -> Screen:
     return Screen(
-        t._("⏸ C'est en pause. Vous reprendrez exactement ici, quand vous voudrez, depuis le menu.")
+        t._(
+            "⏸ C'est en pause. Vous reprendrez exactement ici, quand vous voudrez, depuis le menu."
+        ),
+        column(Button(t.label("▶️ Reprendre"), OpenFlow(flow_ref(flow))), back_to_menu(t)),
     )
 
 
@@ -286,31 +377,31 @@ def journey(t: Translator, data: Journey) -> Screen:
                 data.steps_done,
             )
         )
-    for _flow_of_deadline, text, day in data.upcoming:
-        lines.append("⏰ " + t._(text).replace("{date}", t.day(day)))
+    for upcoming in data.upcoming:
+        lines.append("⏰ " + t._(upcoming.text).replace("{date}", t.day(upcoming.day)))
     buttons = [continue_button(t, entry) for entry in data.ongoing]
     return Screen(
         "\n".join(lines),
-        column(*buttons, Button(t._("📋 Démarches"), encode(Action.FLOWS)), back_to_menu(t)),
+        column(*buttons, Button(t.label("📋 Démarches"), ShowCatalog()), back_to_menu(t)),
     )
 
 
 def deadline_reminder(t: Translator, flow: Flow, text: str, day: date) -> Screen:
     return Screen(
         "⏰ " + t._(text).replace("{date}", t.day(day)),
-        ((Button(t._(flow.title), _flow(flow, "open")),),),
+        ((Button(t.label(flow.title), OpenFlow(flow_ref(flow))),),),
     )
 
 
 def later_reminder(t: Translator, flow: Flow) -> Screen:
     return Screen(
         t._("⏰ Vous m'aviez demandé de vous le rappeler : « {title} ».", title=t._(flow.title)),
-        ((Button(t._("▶️ Reprendre"), _flow(flow, "open")),),),
+        ((Button(t.label("▶️ Reprendre"), OpenFlow(flow_ref(flow))),),),
     )
 
 
 def check_question(t: Translator, flow: Flow, step_id: str) -> Screen:
-    ref = f"{short_ref(flow.id)}-{short_ref(step_id, 4)}"
+    refs = flow_ref(flow), step_ref(step_id)
     return Screen(
         t._(
             "Il y a quelques jours, vous avez fait une étape de « {title} ». "
@@ -318,15 +409,15 @@ def check_question(t: Translator, flow: Flow, step_id: str) -> Screen:
             title=t._(flow.title),
         ),
         column(
-            Button(t._("👍 Oui"), encode(Action.FLOW, f"{ref}-y")),
-            Button(t._("👎 Non, j'ai besoin d'aide"), encode(Action.FLOW, f"{ref}-n")),
+            Button(t.label("👍 Oui"), AnswerCheck(*refs, True)),
+            Button(t.label("👎 Non, j'ai besoin d'aide"), AnswerCheck(*refs, False)),
         ),
     )
 
 
-def _flow(flow: Flow, op: str) -> str:
-    return encode(Action.FLOW, f"{short_ref(flow.id)}-{op}")
+def _refs(view: StepView) -> tuple[Ref, Ref]:
+    return flow_ref(view.flow), step_ref(view.step.id)
 
 
-def _op(view: StepView, op: str) -> str:
-    return encode(Action.FLOW, f"{short_ref(view.flow.id)}-{short_ref(view.step.id, 4)}-{op}")
+def _tap(view: StepView, op: StepOp) -> StepTap:
+    return StepTap(*_refs(view), op)

@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import html
 
-from core.access import Role
-from core.actions import Action, encode
+from core.access import AuditOutcome, Role, StaffAction
 from core.i18n import N_, Translator
+from core.intents import (
+    AddInviteNote,
+    ConfirmDeactivation,
+    Deactivate,
+    HandleChange,
+    InviteAt,
+    InviteFor,
+    InviteMenu,
+    InviteWho,
+    OpenSitePage,
+    Reassign,
+    ShowFlowsAdmin,
+    ShowLanguages,
+    ShowSitePage,
+    SitePage,
+    StaffHome,
+    ViewPerson,
+)
 from core.invites import InviteStatus
-from core.screens import Button, Screen, column
-from services.staff import AuditLine, MemberLine, Notice, PendingChange, RoleView, StaffView
+from core.screens import Button, Label, Screen, column
+from services.staff import AuditLine, MemberLine, PendingChange, RoleView, StaffView
 from services.staff_views import PersonDetail, PersonLine
 
 ROLE_NAMES = {
@@ -19,15 +36,15 @@ ROLE_NAMES = {
     Role.PEER: N_("pair·e aidant·e"),
 }
 ACTION_NAMES = {
-    "invite_staff": N_("invitation d'un·e collègue"),
-    "invite_person": N_("invitation d'une personne"),
-    "list_staff": N_("liste de l'équipe"),
-    "deactivate_staff": N_("désactivation d'un·e collègue"),
-    "read_audit_log": N_("lecture du journal"),
-    "list_persons": N_("liste des personnes"),
-    "view_person": N_("consultation d'une personne"),
-    "handle_referent_change": N_("changement de référent·e"),
-    "manage_flows": N_("gestion des parcours"),
+    StaffAction.INVITE_STAFF: N_("invitation d'un·e collègue"),
+    StaffAction.INVITE_PERSON: N_("invitation d'une personne"),
+    StaffAction.LIST_STAFF: N_("liste de l'équipe"),
+    StaffAction.DEACTIVATE_STAFF: N_("désactivation d'un·e collègue"),
+    StaffAction.READ_AUDIT_LOG: N_("lecture du journal"),
+    StaffAction.LIST_PERSONS: N_("liste des personnes"),
+    StaffAction.VIEW_PERSON: N_("consultation d'une personne"),
+    StaffAction.HANDLE_REFERENT_CHANGE: N_("changement de référent·e"),
+    StaffAction.MANAGE_FLOWS: N_("gestion des parcours"),
 }
 
 
@@ -42,15 +59,15 @@ def home(t: Translator, staff: StaffView) -> Screen:
     )
     buttons: list[Button] = []
     if staff.has(Role.ADMIN) or staff.has(Role.REFERENT):
-        buttons.append(Button(t._("➕ Inviter"), encode(Action.STAFF, "invite")))
-        buttons.append(Button(t._("🧑‍🤝‍🧑 Les personnes"), encode(Action.STAFF, "persons")))
+        buttons.append(Button(t.label("➕ Inviter"), InviteMenu()))
+        buttons.append(Button(t.label("🧑‍🤝‍🧑 Les personnes"), OpenSitePage(SitePage.PERSONS)))
     if staff.has(Role.ADMIN):
-        buttons.append(Button(t._("👥 Équipe"), encode(Action.STAFF, "team")))
-        buttons.append(Button(t._("🔁 Demandes de changement"), encode(Action.STAFF, "changes")))
-        buttons.append(Button(t._("📜 Journal des accès"), encode(Action.STAFF, "journal")))
+        buttons.append(Button(t.label("👥 Équipe"), OpenSitePage(SitePage.TEAM)))
+        buttons.append(Button(t.label("🔁 Demandes de changement"), OpenSitePage(SitePage.CHANGES)))
+        buttons.append(Button(t.label("📜 Journal des accès"), OpenSitePage(SitePage.JOURNAL)))
     if staff.has(Role.MEDIATOR) or staff.has(Role.ADMIN):
-        buttons.append(Button(t._("🧭 Parcours"), encode(Action.PARCOURS)))
-    buttons.append(Button(t._("🌐 Langue"), encode(Action.LANGUAGE_PICKER)))
+        buttons.append(Button(t.label("🧭 Parcours"), ShowFlowsAdmin()))
+    buttons.append(Button(t.label("🌐 Langue"), ShowLanguages()))
     text = t._(
         "<b>Espace professionnel</b>\nBonjour {name}. Vos rôles : {roles}.",
         name=staff.name,
@@ -86,36 +103,35 @@ def staff_invite_problem(t: Translator, status: InviteStatus | None) -> Screen:
     return Screen(t._("Je ne reconnais pas ce lien d'invitation."))
 
 
-def staff_only_for_persons(t: Translator) -> Screen:
-    return Screen(t._("Cette fonction est pour les personnes accompagnées. Voici votre espace."))
-
-
 def former_staff(t: Translator) -> Screen:
     return Screen(
         t._("Votre accès professionnel est terminé. Pour toute question, voyez votre structure.")
     )
 
 
-def choose_site(t: Translator, options: list[RoleView], purpose: str) -> Screen:
-    return Screen(
-        t._("Pour quelle structure ?"),
-        column(
-            *(Button(o.site_name, encode(Action.STAFF, f"{purpose}-{o.site_id}")) for o in options)
-        ),
-    )
+def choose_site_for_page(t: Translator, options: list[RoleView], page: SitePage) -> Screen:
+    return _choose_site(t, [(o, ShowSitePage(page, o.site_id)) for o in options])
+
+
+def choose_site_for_invite(t: Translator, options: list[RoleView], who: InviteFor) -> Screen:
+    return _choose_site(t, [(o, InviteAt(who, o.site_id)) for o in options])
+
+
+def _choose_site(t: Translator, options: list[tuple[RoleView, ShowSitePage | InviteAt]]) -> Screen:
+    buttons = [Button(Label(option.site_name), intent) for option, intent in options]
+    return Screen(t._("Pour quelle structure ?"), column(*buttons, back(t)))
 
 
 def invite_what(t: Translator, staff: StaffView) -> Screen:
     buttons = []
     if staff.has(Role.REFERENT):
-        buttons.append(
-            Button(t._("Pour une personne que j'accompagne"), encode(Action.STAFF, "inv-person"))
-        )
+        label = t.label("Pour une personne que j'accompagne")
+        buttons.append(Button(label, InviteWho(InviteFor.PERSON)))
     if staff.has(Role.ADMIN):
         for role in Role:
-            label = t._("Un·e collègue : {role}", role=role_name(t, role))
-            buttons.append(Button(label, encode(Action.STAFF, f"inv-{role.value}")))
-    return Screen(t._("Qui voulez-vous inviter ?"), column(*buttons))
+            label = t.label("Un·e collègue : {role}", role=t.label(ROLE_NAMES[role]))
+            buttons.append(Button(label, InviteWho(InviteFor(role.value))))
+    return Screen(t._("Qui voulez-vous inviter ?"), column(*buttons, back(t)))
 
 
 def invite_link(t: Translator, link: str) -> Screen:
@@ -129,9 +145,7 @@ def person_invite_link(t: Translator, link: str, invite_id: int) -> Screen:
         "{link}\nEn l'ouvrant, elle sera reliée à vous et à votre structure.",
         link=link,
     )
-    note = Button(
-        t._("✏️ Ajouter une note pour la reconnaître"), encode(Action.STAFF, f"note-{invite_id}")
-    )
+    note = Button(t.label("✏️ Ajouter une note pour la reconnaître"), AddInviteNote(invite_id))
     return Screen(text, column(note, back(t)))
 
 
@@ -156,8 +170,8 @@ def team(t: Translator, site_id: int, members: list[MemberLine]) -> Screen:
         roles = ", ".join(role_name(t, r) for r in member.roles)
         lines.append(f"• {html.escape(member.name, quote=False)} — {roles}")
         if not member.is_me:
-            label = t._("Désactiver {name}", name=member.name)
-            buttons.append(Button(label, encode(Action.STAFF, f"off-{site_id}-{member.staff_id}")))
+            label = t.label("Désactiver {name}", name=member.name)
+            buttons.append(Button(label, ConfirmDeactivation(site_id, member.staff_id)))
     return Screen("\n".join(lines), column(*buttons, back(t)))
 
 
@@ -168,7 +182,7 @@ def confirm_deactivation(t: Translator, site_id: int, member_id: int) -> Screen:
             "aux autres référent·es de la structure, qui seront prévenu·es."
         ),
         column(
-            Button(t._("Oui, désactiver"), encode(Action.STAFF, f"offok-{site_id}-{member_id}")),
+            Button(t.label("Oui, désactiver"), Deactivate(site_id, member_id)),
             back(t),
         ),
     )
@@ -191,8 +205,8 @@ def journal(t: Translator, lines: list[AuditLine]) -> Screen:
             html.escape(line.staff_name, quote=False) if line.staff_name else t._("compte supprimé")
         )
         person = t._(" — personne n°{id}", id=line.person_id) if line.person_id else ""
-        outcome = "" if line.outcome == "allowed" else t._(" (refusé)")
-        what = t._(ACTION_NAMES.get(line.action, line.action))
+        outcome = "" if line.outcome is AuditOutcome.ALLOWED else t._(" (refusé)")
+        what = t._(ACTION_NAMES[line.action]) if line.action else "?"
         rows.append(f"• {t.moment(line.at, 'short')} — {who} — {what}{person}{outcome}")
     if len(rows) == 1:
         rows.append(t._("Aucun accès pour l'instant."))
@@ -214,8 +228,8 @@ def changes(t: Translator, pending: list[PendingChange]) -> Screen:
                 current=current,
             )
         )
-        label = t._("Traiter la demande n°{id}", id=change.request_id)
-        buttons.append(Button(label, encode(Action.STAFF, f"chg-{change.request_id}")))
+        label = t.label("Traiter la demande n°{id}", id=change.request_id)
+        buttons.append(Button(label, HandleChange(change.request_id)))
     return Screen("\n".join(lines), column(*buttons, back(t)))
 
 
@@ -223,10 +237,7 @@ def pick_referent(t: Translator, request_id: int, referents: list[MemberLine]) -
     return Screen(
         t._("Qui accompagnera désormais cette personne ?"),
         column(
-            *(
-                Button(m.name, encode(Action.STAFF, f"to-{request_id}-{m.staff_id}"))
-                for m in referents
-            ),
+            *(Button(Label(m.name), Reassign(request_id, m.staff_id)) for m in referents),
             back(t),
         ),
     )
@@ -239,37 +250,11 @@ def reassigned(t: Translator) -> Screen:
 
 
 def not_allowed(t: Translator) -> Screen:
-    return Screen(t._("Désolé, vous n'avez pas accès à cette fonction."))
+    return Screen(t._("Désolé, vous n'avez pas accès à cette fonction."), ((back(t),),))
 
 
 def back(t: Translator) -> Button:
-    return Button(t._("⬅️ Espace professionnel"), encode(Action.STAFF, "home"))
-
-
-def notice(t: Translator, item: Notice) -> Screen:
-    """Messages the bot sends on its own initiative after a staff action."""
-    if item.kind == "persons_received":
-        return Screen(
-            t.ngettext(
-                "Vous accompagnez désormais {n} personne de plus.",
-                "Vous accompagnez désormais {n} personnes de plus.",
-                item.count,
-            )
-        )
-    if item.kind == "change_requested":
-        return Screen(
-            t._(
-                "Une personne demande à changer de référent·e. "
-                "Voir : Espace professionnel → Demandes."
-            )
-        )
-    if item.kind == "referent_changed" and item.name:
-        return Screen(t._("Votre référent·e est désormais {name}.", name=item.name))
-    if item.kind == "referent_changed":
-        return Screen(
-            t._("Votre référent·e a changé. L'équipe de votre structure vous recontactera.")
-        )
-    raise ValueError(f"no screen for notice {item.kind}")
+    return Button(t.label("⬅️ Espace professionnel"), StaffHome())
 
 
 def persons(t: Translator, site_id: int, lines: list[PersonLine]) -> Screen:
@@ -277,8 +262,11 @@ def persons(t: Translator, site_id: int, lines: list[PersonLine]) -> Screen:
         return Screen(t._("Aucune personne pour l'instant."), ((back(t),),))
     buttons = [
         Button(
-            t._("Personne n°{id}", id=line.person_id) + (f" — {line.note}" if line.note else ""),
-            encode(Action.STAFF, f"pv-{line.person_id}"),
+            Label(
+                t.label("Personne n°{id}", id=line.person_id)
+                + (f" — {line.note}" if line.note else "")
+            ),
+            ViewPerson(line.person_id),
         )
         for line in lines[:30]
     ]

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.actions import Action, encode
 from core.i18n import N_, Safe, Translator
-from core.screens import Button, Screen, column
+from core.intents import (
+    AskAnotherReferent,
+    ListSites,
+    PickAreas,
+    PickDuration,
+    PickSite,
+    SearchSites,
+    SetSharing,
+)
+from core.screens import Button, Label, Screen, column
 from core.sharing import ALL_AREAS, Area, Duration, Grant
 from core.sites import SiteSummary
 from screens.home import back_to_menu
@@ -24,16 +32,7 @@ DURATION_NAMES = {
     Duration.YEAR: N_("Un an"),
     Duration.UNTIL_CHANGED: N_("Jusqu'à ce que je change d'avis"),
 }
-_BITS = {Area.CAF: 1, Area.PREFECTURE: 2, Area.HOUSING: 4}
 SITES_PER_PAGE = 6
-
-
-def mask(areas: frozenset[Area]) -> int:
-    return sum(_BITS[a] for a in areas)
-
-
-def areas_of(value: int) -> frozenset[Area]:
-    return frozenset(a for a, bit in _BITS.items() if value & bit)
 
 
 def accompaniment(t: Translator, support: Support) -> Screen:
@@ -45,7 +44,7 @@ def accompaniment(t: Translator, support: Support) -> Screen:
                 "choisissez la structure qui vous accompagne."
             ),
             column(
-                Button(t._("🏢 Choisir ma structure"), encode(Action.SITE, "list-0")),
+                Button(t.label("🏢 Choisir ma structure"), ListSites(0)),
                 back_to_menu(t),
             ),
         )
@@ -58,30 +57,23 @@ def accompaniment(t: Translator, support: Support) -> Screen:
                 "Pas encore de référent·e : l'équipe de votre structure peut vous en proposer un·e."
             )
         )
-    buttons = [Button(t._("🏢 Changer de structure"), encode(Action.SITE, "list-0"))]
+    buttons = [Button(t.label("🏢 Changer de structure"), ListSites(0))]
     if support.change_pending:
         lines.append(t._("Votre demande de changement de référent·e est en cours."))
     elif support.referent_name:
-        buttons.append(
-            Button(t._("🔁 Demander un·e autre référent·e"), encode(Action.SUPPORT, "change"))
-        )
+        buttons.append(Button(t.label("🔁 Demander un·e autre référent·e"), AskAnotherReferent()))
     return Screen("\n".join(lines), column(*buttons, back_to_menu(t)))
 
 
 def site_list(t: Translator, sites: list[SiteSummary], page: int) -> Screen:
     shown = sites[page * SITES_PER_PAGE : (page + 1) * SITES_PER_PAGE]
     buttons = [
-        Button(
-            f"{s.name} ({s.postcode})" if s.postcode else s.name,
-            encode(Action.SITE, f"pick-{s.id}"),
-        )
+        Button(Label(f"{s.name} ({s.postcode})" if s.postcode else s.name), PickSite(s.id))
         for s in shown
     ]
     if (page + 1) * SITES_PER_PAGE < len(sites):
-        buttons.append(Button(t._("➡️ Plus de structures"), encode(Action.SITE, f"list-{page + 1}")))
-    buttons.append(
-        Button(t._("🔎 Chercher par ville ou code postal"), encode(Action.SITE, "search"))
-    )
+        buttons.append(Button(t.label("➡️ Plus de structures"), ListSites(page + 1)))
+    buttons.append(Button(t.label("🔎 Chercher par ville ou code postal"), SearchSites()))
     buttons.append(back_to_menu(t))
     text = t._("Quelle structure vous accompagne ?") if sites else t._("Aucune structure trouvée.")
     return Screen(text, column(*buttons))
@@ -92,6 +84,7 @@ def ask_town(t: Translator) -> Screen:
 
 
 def site_chosen(t: Translator, name: str) -> Screen:
+    """Said before the accompaniment page, which shows what to do next."""
     return Screen(t._("C'est noté : votre structure est {site}.", site=name))
 
 
@@ -123,38 +116,31 @@ def sharing(t: Translator, grant: Grant, now: datetime) -> Screen:
     return Screen(
         text,
         column(
-            Button(t._("Tout partager"), encode(Action.SHARE, f"when-{mask(ALL_AREAS)}")),
-            Button(t._("Choisir quoi partager"), encode(Action.SHARE, f"pick-{mask(visible)}")),
-            Button(
-                t._("Ne rien partager"), encode(Action.SHARE, f"set-0-{Duration.UNTIL_CHANGED}")
-            ),
+            Button(t.label("Tout partager"), PickDuration(ALL_AREAS)),
+            Button(t.label("Choisir quoi partager"), PickAreas(visible)),
+            Button(t.label("Ne rien partager"), SetSharing(frozenset(), Duration.UNTIL_CHANGED)),
             back_to_menu(t),
         ),
     )
 
 
-def pick_areas(t: Translator, value: int) -> Screen:
-    chosen = areas_of(value)
+def pick_areas(t: Translator, chosen: frozenset[Area]) -> Screen:
+    """Each area toggles when tapped; "Continue" asks for how long."""
     buttons = [
         Button(
-            ("✅ " if area in chosen else "⬜ ") + t._(AREA_NAMES[area]),
-            encode(Action.SHARE, f"pick-{value ^ _BITS[area]}"),
+            Label(("✅ " if area in chosen else "⬜ ") + t.label(AREA_NAMES[area])),
+            PickAreas(chosen ^ {area}),
         )
         for area in Area
     ]
-    buttons.append(Button(t._("Continuer"), encode(Action.SHARE, f"when-{value}")))
+    buttons.append(Button(t.label("Continuer"), PickDuration(chosen)))
     return Screen(t._("Cochez ce que votre référent·e peut voir :"), column(*buttons))
 
 
-def pick_duration(t: Translator, value: int) -> Screen:
+def pick_duration(t: Translator, areas: frozenset[Area]) -> Screen:
     return Screen(
         t._("Pour combien de temps ?"),
-        column(
-            *(
-                Button(t._(DURATION_NAMES[d]), encode(Action.SHARE, f"set-{value}-{d.value}"))
-                for d in Duration
-            )
-        ),
+        column(*(Button(t.label(DURATION_NAMES[d]), SetSharing(areas, d)) for d in Duration)),
     )
 
 

@@ -1,16 +1,26 @@
-"""Who is writing: a staff member or a person (never both), found in one transaction."""
+"""Who is writing: a staff member or a person (never both), found once per update.
+
+`begin_update` is the first thing every update costs: in one transaction it claims the
+update id (a redelivered update is handled once) and finds the account, its language and
+its site's time zone, so handlers never look them up again.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from core.languages import SUPPORTED_LANGUAGES
 from services import onboarding
 from services.onboarding import PersonView, Visitor
 from services.staff import StaffView, staff_view
+from storage import sites as site_store
 from storage import staff as staff_store
+from storage import updates as update_store
 from storage.db import SessionFactory
+from storage.models import Person, StaffMember
 
 
 @dataclass(frozen=True)
@@ -23,24 +33,49 @@ class FormerStaff:
 Account = StaffView | PersonView | FormerStaff
 
 
-async def staff_of(
-    db: SessionFactory, visitor: Visitor, now: datetime
-) -> StaffView | FormerStaff | None:
-    """The staff account writing, if it is one; creates nothing."""
+@dataclass(frozen=True)
+class Caller:
+    """Who sent an update: their account (None: someone the bot keeps nothing about) and
+    the time zone of their site (None: the bot's default)."""
+
+    account: Account | None
+    timezone: str | None
+
+
+async def begin_update(
+    db: SessionFactory, update_id: int, visitor: Visitor | None, now: datetime
+) -> Caller | None:
+    """Claim the update and find who sent it; None when the update was handled already."""
     async with db.begin() as session:
-        member = await staff_store.find_staff(session, visitor.telegram_user_id)
-        if member is None:
+        if not await update_store.claim_update(session, update_id, now):
             return None
-        if member.deactivated_at is not None:
-            return FormerStaff(member.language)
-        member.last_seen_at = now
-        return await staff_view(session, member)
+        if visitor is None:
+            return Caller(None, None)
+        return await _caller(session, visitor, now)
 
 
-async def identify(db: SessionFactory, visitor: Visitor, now: datetime, default: str) -> Account:
-    """Staff, or the person (created at first contact: it holds where onboarding stands)."""
-    staff = await staff_of(db, visitor, now)
-    return staff if staff is not None else await onboarding.visit(db, visitor, now, default)
+async def _caller(session: AsyncSession, visitor: Visitor, now: datetime) -> Caller:
+    member = await staff_store.find_staff(session, visitor.telegram_user_id)
+    if member is not None:
+        return await _staff_caller(session, member, now)
+    person = await onboarding.seen_person(session, visitor, now)
+    if person is None:
+        return Caller(None, None)
+    return Caller(await onboarding.view_of(session, person), await _zone_of(session, person))
+
+
+async def _staff_caller(session: AsyncSession, member: StaffMember, now: datetime) -> Caller:
+    if member.deactivated_at is not None:
+        return Caller(FormerStaff(member.language), None)
+    member.last_seen_at = now
+    view = await staff_view(session, member)
+    site = await site_store.get_site(session, view.roles[0].site_id) if view.roles else None
+    return Caller(view, site.timezone if site else None)
+
+
+async def _zone_of(session: AsyncSession, person: Person) -> str | None:
+    site = await site_store.get_site(session, person.site_id) if person.site_id else None
+    return site.timezone if site else None
 
 
 async def set_language(
@@ -54,13 +89,3 @@ async def set_language(
             member.language = code
             return await staff_view(session, member)
     return await onboarding.choose_language(db, visitor, code, now, default)
-
-
-async def peek(db: SessionFactory, visitor: Visitor, now: datetime) -> Account | None:
-    """Like `identify`, but creates nothing: None for someone the bot has never kept."""
-    staff = await staff_of(db, visitor, now)
-    if staff is not None:
-        return staff
-    if not await onboarding.is_known(db, visitor):
-        return None
-    return await onboarding.visit(db, visitor, now, visitor.telegram_language or "fr")

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
+from storage import key_values
 from storage.db import SessionFactory
-from storage.models import KeyValue
 
 BOT_USERNAME = "bot_username"
 
 
 async def remember(db: SessionFactory, key: str, value: str) -> None:
     async with db.begin() as session:
-        row = await session.get(KeyValue, key)
-        if row is None:
-            session.add(KeyValue(key=key, value=value))
-        else:
-            row.value = value
+        await key_values.put(session, key, value)
 
 
 async def recall(db: SessionFactory, key: str) -> str | None:
     async with db.begin() as session:
-        row = await session.get(KeyValue, key)
-        return row.value if row else None
+        return await key_values.get(session, key)

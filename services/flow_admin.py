@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from core.access import StaffAction, Target
-from flows.model import Flow, FlowError
-from flows.registry import FlowRegistry
-from services.procedures import FlowCatalog
-from services.staff import authorise
+from flows.catalog import FlowCatalog
+from flows.model import Flow, FlowError, StepKind
+from services.authorisation import authorise, staff_transaction
+from storage import funnel
 from storage.db import SessionFactory
-from storage.models import StepEvent
-
-Loader = Callable[[], tuple[FlowRegistry | None, list[FlowError]]]
+from storage.funnel import FunnelEvent
 
 
 @dataclass(frozen=True)
@@ -30,34 +25,28 @@ class FlowFunnel:
 async def funnels(
     db: SessionFactory, catalog: FlowCatalog, telegram_user_id: int, now: datetime
 ) -> list[FlowFunnel]:
-    async with db.begin() as session:
+    async with staff_transaction(db) as session:
         await authorise(session, telegram_user_id, StaffAction.MANAGE_FLOWS, Target(), now)
-        rows = await session.execute(
-            select(StepEvent.flow_id, StepEvent.step_id, StepEvent.event, func.count()).group_by(
-                StepEvent.flow_id, StepEvent.step_id, StepEvent.event
-            )
-        )
-        counts = [(flow_id, step_id, event, int(n)) for flow_id, step_id, event, n in rows]
+        counts = await funnel.counts(session)
     result = []
     for flow in catalog.registry.all():
-        ends = {s.id for s in flow.steps if s.kind == "end"}
-        mine = [(step, event, n) for flow_id, step, event, n in counts if flow_id == flow.id]
-        started = sum(n for step, event, n in mine if event == "entered" and step == flow.start)
-        finished = sum(n for step, event, n in mine if event == "entered" and step in ends)
+        ends = {s.id for s in flow.steps if s.kind is StepKind.END}
+        mine = [c for c in counts if c.flow_id == flow.id]
+        entered = [c for c in mine if c.event is FunnelEvent.ENTERED]
+        started = sum(c.count for c in entered if c.step_id == flow.start)
+        finished = sum(c.count for c in entered if c.step_id in ends)
         stuck = sorted(
-            ((step, n) for step, event, n in mine if event == "stuck"), key=lambda x: -x[1]
+            ((c.step_id, c.count) for c in mine if c.event is FunnelEvent.STUCK),
+            key=lambda pair: -pair[1],
         )
         result.append(FlowFunnel(flow, started, finished, stuck[:3]))
     return result
 
 
 async def reload(
-    db: SessionFactory, catalog: FlowCatalog, telegram_user_id: int, now: datetime, loader: Loader
+    db: SessionFactory, catalog: FlowCatalog, telegram_user_id: int, now: datetime
 ) -> list[FlowError]:
     """Validate first; on any error the flows in service stay as they were."""
-    async with db.begin() as session:
+    async with staff_transaction(db) as session:
         await authorise(session, telegram_user_id, StaffAction.MANAGE_FLOWS, Target(), now)
-    registry, errors = loader()
-    if registry is not None:
-        catalog.replace(registry)
-    return errors
+    return catalog.reload(now.date())

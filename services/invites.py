@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from core import invites as invite_rules
 from core.invites import InviteState, InviteStatus
 from storage import invites as invite_store
@@ -57,19 +59,41 @@ async def create_invite_with_id(
     validity: timedelta = invite_rules.DEFAULT_VALIDITY,
 ) -> tuple[str, int]:
     """The code and the stored invite's id (to attach a note to it later)."""
-    code = invite_rules.new_code()
     async with db.begin() as session:
-        invite = await invite_store.add_invite(
+        return await add_invite(
             session,
-            invite_rules.hash_code(code),
             purpose,
             now,
-            now + validity,
             site_id=site_id,
             created_by_id=created_by_id,
             name=name,
+            validity=validity,
         )
-        return code, invite.id
+
+
+async def add_invite(
+    session: AsyncSession,
+    purpose: str,
+    now: datetime,
+    *,
+    site_id: int | None = None,
+    created_by_id: int | None = None,
+    name: str | None = None,
+    validity: timedelta = invite_rules.DEFAULT_VALIDITY,
+) -> tuple[str, int]:
+    """Inside the caller's transaction: a new code (returned once) and its invite's id."""
+    code = invite_rules.new_code()
+    invite = await invite_store.add_invite(
+        session,
+        invite_rules.hash_code(code),
+        purpose,
+        now,
+        now + validity,
+        site_id=site_id,
+        created_by_id=created_by_id,
+        name=name,
+    )
+    return code, invite.id
 
 
 async def read_invite(db: SessionFactory, payload: str, now: datetime) -> InviteInfo | None:

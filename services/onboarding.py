@@ -8,12 +8,12 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import invites as invite_rules
+from core.intents import Awaited, decode_awaited
 from core.invites import InviteState, InviteStatus
 from core.languages import SUPPORTED_LANGUAGES, match_language
 from core.onboarding import CONSENT_TEXT_VERSION, Stage, stage_after_language, stage_on_return
 from storage import invites as invite_store
 from storage import persons as person_store
-from storage import staff as staff_store
 from storage.db import SessionFactory
 from storage.models import Person
 
@@ -32,6 +32,7 @@ class PersonView:
     language: str
     stage: Stage
     agreed_at: datetime | None = None
+    awaiting: Awaited | None = None  # what the bot asked the person to type, if anything
 
     @property
     def ready(self) -> bool:
@@ -115,9 +116,25 @@ async def _find_or_add(
         return await person_store.add_person(
             session, visitor.telegram_user_id, language, Stage.LANGUAGE, now
         )
+    _seen(person, now)
+    return person
+
+
+def _seen(person: Person, now: datetime) -> None:
     person.last_seen_at = now
     person.retention_warned_at = None  # back in time: the erasure warning no longer holds
+
+
+async def seen_person(session: AsyncSession, visitor: Visitor, now: datetime) -> Person | None:
+    """The person writing, if the bot keeps one (marked as seen); creates nothing."""
+    person = await person_store.find_person(session, visitor.telegram_user_id)
+    if person is not None:
+        _seen(person, now)
     return person
+
+
+async def view_of(session: AsyncSession, person: Person) -> PersonView:
+    return await _view(session, person)
 
 
 async def _view(session: AsyncSession, person: Person) -> PersonView:
@@ -130,6 +147,7 @@ async def _view(session: AsyncSession, person: Person) -> PersonView:
         language=person.language,
         stage=stage,
         agreed_at=consent.agreed_at if consent and stage is Stage.READY else None,
+        awaiting=decode_awaited(person.awaiting),
     )
 
 
@@ -151,20 +169,3 @@ async def _take_invite(
         person.referent_id = invite.created_by_id
         person.referent_note, invite.name = invite.name, None  # the note moves to the person
     return status
-
-
-async def language_of(db: SessionFactory, visitor: Visitor, default: str) -> str:
-    """The account's language if known (staff or person), else Telegram's; creates nothing."""
-    async with db.begin() as session:
-        member = await staff_store.find_staff(session, visitor.telegram_user_id)
-        if member is not None:
-            return member.language
-        person = await person_store.find_person(session, visitor.telegram_user_id)
-    if person is not None:
-        return person.language
-    return match_language(visitor.telegram_language, default)
-
-
-async def is_known(db: SessionFactory, visitor: Visitor) -> bool:
-    async with db.begin() as session:
-        return await person_store.find_person(session, visitor.telegram_user_id) is not None

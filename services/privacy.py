@@ -3,119 +3,165 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from enum import Enum
 
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.sharing import REMIND_BEFORE_END, Grant, decode_areas, needs_reminder
+from core.notices import Notice, Recipient, RetentionErased, RetentionWarning, SharingEnds
+from core.sharing import REMIND_BEFORE_END, Area, needs_reminder
 from services.onboarding import Visitor
-from services.staff import Notice
+from storage import counts
+from storage import help_requests as help_store
+from storage import invites as invite_store
 from storage import persons as person_store
+from storage import progress as progress_store
+from storage import referent_changes as change_store
+from storage import reminders as reminder_store
+from storage import sharing as sharing_store
+from storage import staff as staff_store
 from storage.db import SessionFactory
-from storage.models import (
-    AnonymousCount,
-    AuditEntry,
-    ConsentRecord,
-    FlowProgress,
-    HelpRequest,
-    Invite,
-    Person,
-    ReferentChangeRequest,
-    Reminder,
-    SharingGrant,
-    StaffMember,
-)
+from storage.models import Person
 
 WARN_BEFORE_ERASURE = timedelta(days=30)
 STAFF_RETENTION = timedelta(days=365)
 FORGET_INVITES_AFTER = timedelta(days=30)
 
 
-async def export(db: SessionFactory, visitor: Visitor) -> dict[str, Any] | None:
-    """Everything held about the person, as plain data (shown in words, sent as JSON)."""
+@dataclass(frozen=True)
+class ConsentGiven:
+    text_version: str
+    agreed_at: datetime
+
+
+@dataclass(frozen=True)
+class Sharing:
+    areas: tuple[Area, ...]
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    requested_at: datetime
+    handled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Procedure:
+    flow: str
+    status: str
+    started_at: datetime
+    progress: dict[str, object]  # the engine's own record: steps, answers, dates
+
+
+@dataclass(frozen=True)
+class ReminderToCome:
+    flow: str
+    kind: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class HelpAsked:
+    flow: str
+    step: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StaffAccess:
+    at: datetime
+    by: str | None
+    action: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class PersonExport:
+    """Everything held about one person: shown in words, and sent as a JSON document."""
+
+    telegram_user_id: int
+    language: str
+    onboarding_stage: str
+    created_at: datetime
+    last_seen_at: datetime
+    site: str | None
+    referent: str | None
+    referent_note: str | None
+    consents: tuple[ConsentGiven, ...]
+    sharing: Sharing | None
+    referent_change_requests: tuple[ChangeRequest, ...]
+    procedures: tuple[Procedure, ...]
+    reminders_to_come: tuple[ReminderToCome, ...]
+    help_requests: tuple[HelpAsked, ...]
+    staff_accesses: tuple[StaffAccess, ...]
+
+    def as_json(self) -> str:
+        return json.dumps(_plain(self), ensure_ascii=False, indent=2)
+
+
+def _plain(value: object) -> object:
+    """JSON-ready: dates as ISO 8601, enums as their values, records as objects."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return value
+
+
+async def export(db: SessionFactory, visitor: Visitor) -> PersonExport | None:
+    """Everything held about the person."""
     async with db.begin() as session:
         person = await person_store.find_person(session, visitor.telegram_user_id)
         if person is None:
             return None
         site, referent = await person_store.site_and_referent(session, person)
-        consents = await session.scalars(
-            select(ConsentRecord).where(ConsentRecord.person_id == person.id)
-        )
-        grant = await session.scalar(
-            select(SharingGrant).where(SharingGrant.person_id == person.id)
-        )
-        requests = await session.scalars(
-            select(ReferentChangeRequest).where(ReferentChangeRequest.person_id == person.id)
-        )
-        procedures = await session.scalars(
-            select(FlowProgress).where(FlowProgress.person_id == person.id)
-        )
-        reminders = await session.scalars(
-            select(Reminder).where(Reminder.person_id == person.id, Reminder.sent_at.is_(None))
-        )
-        helps = await session.scalars(select(HelpRequest).where(HelpRequest.person_id == person.id))
-        accesses = await session.execute(
-            select(AuditEntry, StaffMember.display_name)
-            .outerjoin(StaffMember, StaffMember.id == AuditEntry.staff_id)
-            .where(AuditEntry.person_id == person.id)
-            .order_by(AuditEntry.at)
-        )
-        return {
-            "telegram_user_id": person.telegram_user_id,
-            "language": person.language,
-            "onboarding_stage": person.onboarding_stage,
-            "created_at": person.created_at.isoformat(),
-            "last_seen_at": person.last_seen_at.isoformat(),
-            "site": site.name if site else None,
-            "referent": referent.display_name if referent else None,
-            "referent_note": person.referent_note,
-            "consents": [
-                {"text_version": c.text_version, "agreed_at": c.agreed_at.isoformat()}
-                for c in consents
-            ],
-            "sharing": None
+        grant = sharing_store.grant_of(await sharing_store.find(session, person.id))
+        return PersonExport(
+            telegram_user_id=person.telegram_user_id,
+            language=person.language,
+            onboarding_stage=person.onboarding_stage,
+            created_at=person.created_at,
+            last_seen_at=person.last_seen_at,
+            site=site.name if site else None,
+            referent=referent.display_name if referent else None,
+            referent_note=person.referent_note,
+            consents=tuple(
+                ConsentGiven(c.text_version, c.agreed_at)
+                for c in await person_store.consents_of(session, person.id)
+            ),
+            sharing=None
             if grant is None
-            else {
-                "areas": sorted(decode_areas(grant.areas)),
-                "expires_at": grant.expires_at.isoformat() if grant.expires_at else None,
-            },
-            "referent_change_requests": [
-                {
-                    "requested_at": r.requested_at.isoformat(),
-                    "handled_at": r.handled_at.isoformat() if r.handled_at else None,
-                }
-                for r in requests
-            ],
-            "procedures": [
-                {
-                    "flow": p.flow_id,
-                    "status": p.status,
-                    "started_at": p.started_at.isoformat(),
-                    "progress": json.loads(p.state),
-                }
-                for p in procedures
-            ],
-            "reminders_to_come": [
-                {"flow": r.flow_id, "kind": r.kind, "due_at": r.due_at.isoformat()}
-                for r in reminders
-                if r.cancelled_at is None
-            ],
-            "help_requests": [
-                {
-                    "flow": h.flow_id,
-                    "step": h.step_id,
-                    "reason": h.reason,
-                    "at": h.created_at.isoformat(),
-                }
-                for h in helps
-            ],
-            "staff_accesses": [
-                {"at": e.at.isoformat(), "by": name, "action": e.action, "outcome": e.outcome}
-                for e, name in accesses
-            ],
-        }
+            else Sharing(tuple(sorted(grant.areas)), grant.expires_at),
+            referent_change_requests=tuple(
+                ChangeRequest(r.requested_at, r.handled_at)
+                for r in await change_store.of_person(session, person.id)
+            ),
+            procedures=tuple(
+                Procedure(p.flow_id, p.status, p.started_at, json.loads(p.state))
+                for p in await progress_store.of_person(session, person.id)
+            ),
+            reminders_to_come=tuple(
+                ReminderToCome(r.flow_id, r.kind, r.due_at)
+                for r in await reminder_store.to_come(session, person.id)
+            ),
+            help_requests=tuple(
+                HelpAsked(h.flow_id, h.step_id, h.reason, h.created_at)
+                for h in await help_store.of_person(session, person.id)
+            ),
+            staff_accesses=tuple(
+                StaffAccess(e.at, name, e.action, e.outcome)
+                for e, name in await staff_store.accesses_to_person(session, person.id)
+            ),
+        )
 
 
 async def erase(db: SessionFactory, visitor: Visitor, now: datetime) -> bool:
@@ -130,7 +176,7 @@ async def erase(db: SessionFactory, visitor: Visitor, now: datetime) -> bool:
 
 async def erase_person(session: AsyncSession, person: Person, now: datetime, reason: str) -> None:
     """Erase, leaving only an anonymous count per site and month."""
-    await _count(session, reason, person.site_id, now)
+    await counts.increment(session, reason, person.site_id, now.strftime("%Y-%m"))
     await person_store.delete_person(session, person.id)
 
 
@@ -139,79 +185,31 @@ async def housekeeping(db: SessionFactory, now: datetime, retention_months: int)
     inactive_for = timedelta(days=round(retention_months * 30.44))
     notices: list[Notice] = []
     async with db.begin() as session:
-        notices += await _warn_inactive(session, now - inactive_for + WARN_BEFORE_ERASURE, now)
-        notices += await _erase_inactive(session, now - inactive_for, now)
+        seen_before = now - inactive_for + WARN_BEFORE_ERASURE
+        for person in await person_store.inactive_unwarned(session, seen_before):
+            person.retention_warned_at = now
+            notices.append(RetentionWarning(_to(person)))
+        warned_before = now - WARN_BEFORE_ERASURE
+        for person in await person_store.inactive_warned(
+            session, now - inactive_for, warned_before
+        ):
+            notices.append(RetentionErased(_to(person)))
+            await erase_person(session, person, now, "erased_after_inactivity")
         notices += await _remind_sharing_ends(session, now)
-        await session.execute(
-            delete(StaffMember).where(StaffMember.deactivated_at < now - STAFF_RETENTION)
-        )
-        await session.execute(delete(Invite).where(Invite.expires_at < now - FORGET_INVITES_AFTER))
-    return notices
-
-
-async def _warn_inactive(
-    session: AsyncSession, seen_before: datetime, now: datetime
-) -> list[Notice]:
-    persons = await session.scalars(
-        select(Person).where(
-            Person.last_seen_at < seen_before, Person.retention_warned_at.is_(None)
-        )
-    )
-    notices = []
-    for person in persons:
-        person.retention_warned_at = now
-        notices.append(Notice(person.telegram_user_id, person.language, "retention_warning"))
-    return notices
-
-
-async def _erase_inactive(
-    session: AsyncSession, seen_before: datetime, now: datetime
-) -> list[Notice]:
-    persons = await session.scalars(
-        select(Person).where(
-            Person.last_seen_at < seen_before,
-            Person.retention_warned_at.is_not(None),
-            Person.retention_warned_at <= now - WARN_BEFORE_ERASURE,
-        )
-    )
-    notices = []
-    for person in list(persons):
-        notices.append(Notice(person.telegram_user_id, person.language, "retention_erased"))
-        await erase_person(session, person, now, "erased_after_inactivity")
+        await staff_store.delete_deactivated_before(session, now - STAFF_RETENTION)
+        await invite_store.delete_expired_before(session, now - FORGET_INVITES_AFTER)
     return notices
 
 
 async def _remind_sharing_ends(session: AsyncSession, now: datetime) -> list[Notice]:
-    rows = await session.execute(
-        select(SharingGrant, Person)
-        .join(Person, Person.id == SharingGrant.person_id)
-        .where(
-            SharingGrant.reminded_at.is_(None),
-            SharingGrant.expires_at > now,
-            SharingGrant.expires_at <= now + REMIND_BEFORE_END,
-        )
-    )
-    notices = []
-    for grant_row, person in rows:
-        grant = Grant(decode_areas(grant_row.areas), grant_row.expires_at)
-        if needs_reminder(grant, grant_row.reminded_at is not None, now):
-            grant_row.reminded_at = now
-            notices.append(Notice(person.telegram_user_id, person.language, "sharing_ends"))
+    notices: list[Notice] = []
+    for row, person in await sharing_store.ending_unreminded(session, now, now + REMIND_BEFORE_END):
+        grant = sharing_store.grant_of(row)
+        if grant is not None and needs_reminder(grant, False, now):
+            row.reminded_at = now
+            notices.append(SharingEnds(_to(person)))
     return notices
 
 
-async def _count(session: AsyncSession, key: str, site_id: int | None, now: datetime) -> None:
-    period = now.strftime("%Y-%m")
-    row = await session.scalar(
-        select(AnonymousCount).where(
-            AnonymousCount.key == key,
-            AnonymousCount.site_id.is_(None)
-            if site_id is None
-            else AnonymousCount.site_id == site_id,
-            AnonymousCount.period == period,
-        )
-    )
-    if row is None:
-        session.add(AnonymousCount(key=key, site_id=site_id, period=period, count=1))
-    else:
-        row.count += 1
+def _to(person: Person) -> Recipient:
+    return Recipient(person.telegram_user_id, person.language)

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.reminders import WEEK, when_allowed
+from storage import persons as person_store
+from storage import reminders as reminder_store
+from storage import sites as site_store
 from storage.db import SessionFactory
-from storage.models import Person, Reminder, Site
+from storage.models import Reminder
+from storage.reminders import ReminderKind
 
 BATCH = 500
 
@@ -26,7 +29,7 @@ class DueReminder:
     telegram_user_id: int
     language: str
     zone: ZoneInfo
-    kind: str
+    kind: ReminderKind
     flow_id: str
     step_id: str | None
     deadline_id: str | None
@@ -36,68 +39,54 @@ class DueReminder:
 async def claim_due(db: SessionFactory, now: datetime, default_zone: ZoneInfo) -> list[DueReminder]:
     """Reminders to send now; the others that are due but paced are moved to their slot."""
     async with db.begin() as session:
-        due = select(Reminder).where(
-            Reminder.due_at <= now, Reminder.sent_at.is_(None), Reminder.cancelled_at.is_(None)
-        )
-        if session.get_bind().dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        rows = list(await session.scalars(due.order_by(Reminder.person_id, Reminder.due_at)))
-        person_ids = list(dict.fromkeys(row.person_id for row in rows))
+        rows = await reminder_store.due(session, now)
+        by_person: dict[int, list[Reminder]] = {}
+        for row in rows:
+            by_person.setdefault(row.person_id, []).append(row)
+        person_ids = list(by_person)
         claimed: list[DueReminder] = []
         for start in range(0, len(person_ids), BATCH):
             batch = person_ids[start : start + BATCH]
-            claimed += await _claim_batch(
-                session, [r for r in rows if r.person_id in set(batch)], batch, now, default_zone
-            )
+            claimed += await _claim_batch(session, by_person, batch, now, default_zone)
         return claimed
 
 
 async def _claim_batch(
     session: AsyncSession,
-    rows: list[Reminder],
+    by_person: dict[int, list[Reminder]],
     person_ids: list[int],
     now: datetime,
     default_zone: ZoneInfo,
 ) -> list[DueReminder]:
     """Three queries for a whole batch of persons: persons, their sites, their recent sends."""
-    persons = {
-        p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(person_ids)))
-    }
+    persons = {p.id: p for p in await person_store.with_ids(session, person_ids)}
     site_ids = {p.site_id for p in persons.values() if p.site_id is not None}
-    sites = {s.id: s for s in await session.scalars(select(Site).where(Site.id.in_(site_ids)))}
-    sent: dict[int, list[datetime]] = {}
-    recent = await session.execute(
-        select(Reminder.person_id, Reminder.sent_at).where(
-            Reminder.person_id.in_(person_ids), Reminder.sent_at > now - WEEK
-        )
-    )
-    for person_id, sent_at in recent:
-        if sent_at is not None:
-            sent.setdefault(person_id, []).append(sent_at)
+    zones = {s.id: ZoneInfo(s.timezone) for s in await site_store.with_ids(session, site_ids)}
+    sent = await reminder_store.sent_since(session, person_ids, now - WEEK)
     claimed = []
-    for row in rows:
-        person = persons.get(row.person_id)
+    for person_id in person_ids:
+        person = persons.get(person_id)
         if person is None:
             continue
-        site = sites.get(person.site_id) if person.site_id else None
-        zone = ZoneInfo(site.timezone) if site else default_zone
-        history = sent.setdefault(person.id, [])
-        allowed = when_allowed(now, zone, history)
-        if allowed > now:
-            row.due_at = allowed
-            continue
-        row.sent_at = now
-        history.append(now)
-        claimed.append(
-            DueReminder(
-                person.telegram_user_id,
-                person.language,
-                zone,
-                row.kind,
-                row.flow_id,
-                row.step_id,
-                row.deadline_id,
-                row.deadline_on,
+        zone = zones.get(person.site_id, default_zone) if person.site_id else default_zone
+        history = sent.setdefault(person_id, [])
+        for row in by_person[person_id]:
+            allowed = when_allowed(now, zone, history)
+            if allowed > now:
+                row.due_at = allowed
+                continue
+            row.sent_at = now
+            history.append(now)
+            claimed.append(
+                DueReminder(
+                    person.telegram_user_id,
+                    person.language,
+                    zone,
+                    ReminderKind(row.kind),
+                    row.flow_id,
+                    row.step_id,
+                    row.deadline_id,
+                    row.deadline_on,
+                )
             )
-        )
     return claimed

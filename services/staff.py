@@ -1,26 +1,26 @@
-"""Staff use cases. Each re-loads the actor from the database and asks `core.access`."""
+"""Staff use cases. Each re-loads the actor from the database and asks `core.access`
+(through `services.authorisation`), in one transaction."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.access import Actor, Decision, PersonActor, Role, StaffAction, StaffActor, Target, decide
+from core.access import AuditOutcome, Role, StaffAction, Target
+from core.intents import Awaited, AwaitNote, decode_awaited, encode
 from core.invites import InviteStatus
-from services.invites import PERSON, InviteInfo, create_invite, create_invite_with_id
+from core.notices import Notice, PersonsReceived, Recipient, ReferentChanged
+from services.authorisation import NotAllowed, authorise, staff_transaction
+from services.invites import PERSON, InviteInfo, add_invite
 from storage import persons as person_store
+from storage import referent_changes as change_store
 from storage import sites as site_store
 from storage import staff as staff_store
 from storage.db import SessionFactory
 from storage.invites import get_invite
-from storage.models import Invite, Person, ReferentChangeRequest, StaffMember
-
-
-class NotAllowed(PermissionError):
-    """Refused by the access rules; logged (never with message content) and audited."""
+from storage.models import Invite, Person, StaffMember
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class StaffView:
     name: str
     language: str
     roles: tuple[RoleView, ...]
+    awaiting: Awaited | None = None  # what the bot asked them to type, if anything
 
     def sites(self, role: Role) -> list[RoleView]:
         return [r for r in self.roles if r.role is role]
@@ -60,23 +61,12 @@ class MemberLine:
 
 
 @dataclass(frozen=True)
-class Notice:
-    """A message to send after the transaction: to whom, in which language, about what."""
-
-    telegram_user_id: int
-    language: str
-    kind: str
-    count: int = 0
-    name: str = ""
-
-
-@dataclass(frozen=True)
 class AuditLine:
     at: datetime
     staff_name: str | None
     person_id: int | None
-    action: str
-    outcome: str
+    action: StaffAction | None  # None: an action this version no longer has
+    outcome: AuditOutcome
 
 
 @dataclass(frozen=True)
@@ -93,30 +83,13 @@ async def staff_view(session: AsyncSession, member: StaffMember) -> StaffView:
         site = await site_store.get_site(session, site_id)
         roles.append(RoleView(site_id, site.name if site else "?", Role(role)))
     roles.sort(key=lambda r: (r.site_name, r.role))
-    return StaffView(member.id, member.display_name, member.language, tuple(roles))
-
-
-async def find_active_staff(
-    db: SessionFactory, telegram_user_id: int, now: datetime
-) -> StaffView | None:
-    async with db.begin() as session:
-        member = await staff_store.find_staff(session, telegram_user_id)
-        if member is None or member.deactivated_at is not None:
-            return None
-        member.last_seen_at = now
-        return await staff_view(session, member)
-
-
-async def load_actor(session: AsyncSession, telegram_user_id: int) -> Actor:
-    member = await staff_store.find_staff(session, telegram_user_id)
-    if member is not None:
-        roles = frozenset(
-            (site_id, Role(role))
-            for site_id, role in await staff_store.roles_of(session, member.id)
-        )
-        return StaffActor(member.id, roles, active=member.deactivated_at is None)
-    person = await person_store.find_person(session, telegram_user_id)
-    return PersonActor(person.id) if person is not None else None
+    return StaffView(
+        member.id,
+        member.display_name,
+        member.language,
+        tuple(roles),
+        decode_awaited(member.awaiting),
+    )
 
 
 async def join(
@@ -151,36 +124,34 @@ async def join(
 async def invite_staff(
     db: SessionFactory, telegram_user_id: int, site_id: int, role: Role, now: datetime
 ) -> str:
-    async with db.begin() as session:
+    async with staff_transaction(db) as session:
         actor = await authorise(
             session, telegram_user_id, StaffAction.INVITE_STAFF, Target(site_id), now
         )
-    assert isinstance(actor, StaffActor)
-    return await create_invite(db, role.value, now, site_id=site_id, created_by_id=actor.staff_id)
+        code, _ = await add_invite(
+            session, role.value, now, site_id=site_id, created_by_id=actor.staff_id
+        )
+        return code
 
 
 async def invite_person(
     db: SessionFactory, telegram_user_id: int, site_id: int, now: datetime
 ) -> tuple[str, int]:
     """The code to give the person, and the invite's id (to attach a note to it)."""
-    async with db.begin() as session:
+    async with staff_transaction(db) as session:
         actor = await authorise(
             session, telegram_user_id, StaffAction.INVITE_PERSON, Target(site_id), now
         )
-    assert isinstance(actor, StaffActor)
-    return await create_invite_with_id(
-        db, PERSON, now, site_id=site_id, created_by_id=actor.staff_id
-    )
+        return await add_invite(session, PERSON, now, site_id=site_id, created_by_id=actor.staff_id)
 
 
 async def team(
     db: SessionFactory, telegram_user_id: int, site_id: int, now: datetime
 ) -> list[MemberLine]:
-    async with db.begin() as session:
+    async with staff_transaction(db) as session:
         actor = await authorise(
             session, telegram_user_id, StaffAction.LIST_STAFF, Target(site_id), now
         )
-        assert isinstance(actor, StaffActor)
         lines: dict[int, MemberLine] = {}
         for member, role in await staff_store.staff_on_site(session, site_id):
             known = lines.get(member.id)
@@ -195,7 +166,7 @@ async def deactivate(
     db: SessionFactory, telegram_user_id: int, site_id: int, member_id: int, now: datetime
 ) -> list[Notice]:
     """Remove a member from the site; their persons go to the least-loaded other referent."""
-    async with db.begin() as session:
+    async with staff_transaction(db) as session:
         member = await staff_store.get_staff(session, member_id)
         member_sites = frozenset(s for s, _ in await staff_store.roles_of(session, member_id))
         target = Target(site_id, staff_id=member_id, staff_sites=member_sites)
@@ -210,52 +181,40 @@ async def deactivate(
 async def _hand_over_persons(
     session: AsyncSession, member: StaffMember, site_id: int
 ) -> list[Notice]:
-    persons = list(
-        await session.scalars(
-            select(Person).where(Person.referent_id == member.id, Person.site_id == site_id)
-        )
-    )
     notices: list[Notice] = []
     received: dict[int, int] = {}
-    for person in persons:
+    for person in await person_store.on_site(session, site_id, referent_id=member.id):
         candidates = await staff_store.referents_by_load(session, site_id, exclude=member.id)
         person.referent_id = candidates[0] if candidates else None
         await session.flush()
         new = (
             await staff_store.get_staff(session, person.referent_id) if person.referent_id else None
         )
-        notices.append(
-            Notice(
-                person.telegram_user_id,
-                person.language,
-                "referent_changed",
-                name=new.display_name if new else "",
-            )
-        )
+        notices.append(ReferentChanged(_to(person), new.display_name if new else None))
         if new is not None:
             received[new.id] = received.get(new.id, 0) + 1
     for staff_id, count in received.items():
         receiver = await staff_store.get_staff(session, staff_id)
         assert receiver is not None
-        notices.append(
-            Notice(
-                receiver.telegram_user_id,
-                receiver.language,
-                "persons_received",
-                count,
-                member.display_name,
-            )
-        )
+        notices.append(PersonsReceived(_to(receiver), count))
     return notices
 
 
 async def audit_log(
     db: SessionFactory, telegram_user_id: int, site_id: int, now: datetime
 ) -> list[AuditLine]:
-    async with db.begin() as session:
+    async with staff_transaction(db) as session:
         await authorise(session, telegram_user_id, StaffAction.READ_AUDIT_LOG, Target(site_id), now)
         return [
-            AuditLine(entry.at, name, entry.person_id, entry.action, entry.outcome)
+            AuditLine(
+                entry.at,
+                name,
+                entry.person_id,
+                StaffAction(entry.action)
+                if entry.action in StaffAction._value2member_map_
+                else None,
+                AuditOutcome(entry.outcome),
+            )
             for entry, name in await staff_store.audit_entries(session, site_id)
         ]
 
@@ -263,20 +222,12 @@ async def audit_log(
 async def pending_changes(
     db: SessionFactory, telegram_user_id: int, site_id: int, now: datetime
 ) -> list[PendingChange]:
-    async with db.begin() as session:
+    async with staff_transaction(db) as session:
         await authorise(
             session, telegram_user_id, StaffAction.HANDLE_REFERENT_CHANGE, Target(site_id), now
         )
-        rows = await session.execute(
-            select(ReferentChangeRequest, Person.referent_id)
-            .join(Person, Person.id == ReferentChangeRequest.person_id)
-            .where(
-                ReferentChangeRequest.site_id == site_id, ReferentChangeRequest.handled_at.is_(None)
-            )
-            .order_by(ReferentChangeRequest.requested_at)
-        )
         changes = []
-        for request, referent_id in rows:
+        for request, referent_id in await change_store.pending_on_site(session, site_id):
             referent = await staff_store.get_staff(session, referent_id) if referent_id else None
             changes.append(
                 PendingChange(
@@ -289,22 +240,11 @@ async def pending_changes(
         return changes
 
 
-async def referents(
-    db: SessionFactory, telegram_user_id: int, site_id: int, now: datetime
-) -> list[MemberLine]:
-    """The site's referents, for an admin choosing who follows a person."""
-    return [
-        line
-        for line in await team(db, telegram_user_id, site_id, now)
-        if Role.REFERENT in line.roles
-    ]
-
-
 async def reassign(
     db: SessionFactory, telegram_user_id: int, request_id: int, referent_id: int, now: datetime
 ) -> list[Notice]:
-    async with db.begin() as session:
-        request = await session.get(ReferentChangeRequest, request_id)
+    async with staff_transaction(db) as session:
+        request = await change_store.get(session, request_id)
         if request is None or request.handled_at is not None:
             raise NotAllowed("no such pending request")
         await authorise(
@@ -319,58 +259,30 @@ async def reassign(
         roles = await staff_store.roles_of(session, referent_id) if new_referent else []
         if new_referent is None or (request.site_id, Role.REFERENT.value) not in roles:
             raise NotAllowed("not a referent of this site")
-        person = await session.get(Person, request.person_id)
+        person = await person_store.get_person(session, request.person_id)
         assert person is not None
         person.referent_id = referent_id
         request.handled_at = now
         return [
-            Notice(
-                person.telegram_user_id,
-                person.language,
-                "referent_changed",
-                name=new_referent.display_name,
-            ),
-            Notice(new_referent.telegram_user_id, new_referent.language, "persons_received", 1),
+            ReferentChanged(_to(person), new_referent.display_name),
+            PersonsReceived(_to(new_referent), 1),
         ]
-
-
-async def authorise(
-    session: AsyncSession,
-    telegram_user_id: int,
-    action: StaffAction,
-    target: Target,
-    now: datetime,
-    person_id: int | None = None,
-) -> Actor:
-    """Decide, and write the decision to the audit log when it touches a site."""
-    actor = await load_actor(session, telegram_user_id)
-    decision: Decision = decide(actor, action, target)
-    if target.site_id is not None and isinstance(actor, StaffActor):
-        await staff_store.record_access(
-            session,
-            at=now,
-            site_id=target.site_id,
-            staff_id=actor.staff_id,
-            person_id=person_id,
-            action=action.value,
-            outcome="allowed" if decision else "refused",
-        )
-    if not decision:
-        await session.commit()  # keep the refusal in the audit log
-        raise NotAllowed(decision.reason)
-    return actor
 
 
 async def change_options(
     db: SessionFactory, telegram_user_id: int, request_id: int, now: datetime
 ) -> list[MemberLine]:
-    """The referents an admin can choose from for one pending request."""
-    async with db.begin() as session:
-        request = await session.get(ReferentChangeRequest, request_id)
+    """The site's referents an admin can choose from for one pending request."""
+    async with staff_transaction(db) as session:
+        request = await change_store.get(session, request_id)
         if request is None or request.handled_at is not None:
             raise NotAllowed("no such pending request")
         site_id = request.site_id
-    return await referents(db, telegram_user_id, site_id, now)
+    return [
+        line
+        for line in await team(db, telegram_user_id, site_id, now)
+        if Role.REFERENT in line.roles
+    ]
 
 
 NOTE_LENGTH = 40
@@ -383,18 +295,19 @@ async def ask_for_note(db: SessionFactory, telegram_user_id: int, invite_id: int
         invite = await get_invite(session, invite_id)
         if member is None or invite is None or not _own_unused_person_invite(invite, member):
             return False
-        member.awaiting = f"note:{invite_id}"
+        member.awaiting = encode(AwaitNote(invite_id))
         return True
 
 
-async def take_note(db: SessionFactory, telegram_user_id: int, text: str) -> bool | None:
-    """Store the typed note if one was asked for. None: nothing was asked."""
+async def take_note(db: SessionFactory, telegram_user_id: int, asked: AwaitNote, text: str) -> bool:
+    """Store the typed note the staff member was asked for; False when it no longer fits
+    (the invite was used, or is not theirs)."""
     async with db.begin() as session:
         member = await staff_store.find_staff(session, telegram_user_id)
-        if member is None or member.awaiting is None or not member.awaiting.startswith("note:"):
-            return None
-        invite_id, member.awaiting = int(member.awaiting.removeprefix("note:")), None
-        invite = await get_invite(session, invite_id)
+        if member is None:
+            return False
+        member.awaiting = None
+        invite = await get_invite(session, asked.invite)
         if invite is None or not _own_unused_person_invite(invite, member):
             return False
         invite.name = " ".join(text.split())[:NOTE_LENGTH] or None
@@ -403,3 +316,7 @@ async def take_note(db: SessionFactory, telegram_user_id: int, text: str) -> boo
 
 def _own_unused_person_invite(invite: Invite, member: StaffMember) -> bool:
     return invite.purpose == PERSON and invite.created_by_id == member.id and invite.used_at is None
+
+
+def _to(account: Person | StaffMember) -> Recipient:
+    return Recipient(account.telegram_user_id, account.language)

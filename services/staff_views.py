@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from core.access import Role, StaffAction, StaffActor, Target
-from core.sharing import Area, Grant, decode_areas
+from core.access import Role, StaffAction, Target
+from core.sharing import NOTHING, Area
 from flows import engine
-from services.procedures import FlowCatalog, from_json
-from services.staff import NotAllowed, authorise
+from flows.catalog import FlowCatalog
+from services.authorisation import NotAllowed, authorise, staff_transaction
+from storage import persons as person_store
+from storage import progress as progress_store
+from storage import sharing as sharing_store
 from storage.db import SessionFactory
-from storage.models import FlowProgress, Person, SharingGrant
 
 AREA_OF_CATEGORY = {"caf": Area.CAF, "prefecture": Area.PREFECTURE, "housing": Area.HOUSING}
 
@@ -47,44 +47,37 @@ async def my_persons(
     db: SessionFactory, telegram_user_id: int, site_id: int, now: datetime
 ) -> list[PersonLine]:
     """A referent's own persons; an admin's: every person of the site."""
-    async with db.begin() as session:
+    async with staff_transaction(db) as session:
         actor = await authorise(
             session, telegram_user_id, StaffAction.LIST_PERSONS, Target(site_id), now
         )
-        assert isinstance(actor, StaffActor)
-        query = select(Person).where(Person.site_id == site_id)
-        if not actor.has(Role.ADMIN, site_id):
-            query = query.where(Person.referent_id == actor.staff_id)
-        persons = await session.scalars(query.order_by(Person.last_seen_at.desc()))
+        referent = None if actor.has(Role.ADMIN, site_id) else actor.staff_id
+        persons = await person_store.on_site(session, site_id, referent_id=referent)
         return [PersonLine(p.id, p.referent_note, p.last_seen_at) for p in persons]
 
 
 async def person_detail(
     db: SessionFactory, catalog: FlowCatalog, telegram_user_id: int, person_id: int, now: datetime
 ) -> PersonDetail:
-    async with db.begin() as session:
-        person = await session.get(Person, person_id)
+    async with staff_transaction(db) as session:
+        person = await person_store.get_person(session, person_id)
         if person is None or person.site_id is None:
             raise NotAllowed("no such person")
         target = Target(person.site_id, person_referent_id=person.referent_id)
         actor = await authorise(
             session, telegram_user_id, StaffAction.VIEW_PERSON, target, now, person_id=person.id
         )
-        assert isinstance(actor, StaffActor)
         follows = person.referent_id == actor.staff_id
-        row = await session.scalar(select(SharingGrant).where(SharingGrant.person_id == person.id))
-        grant = Grant(decode_areas(row.areas), row.expires_at) if row else Grant(frozenset(), None)
+        grant = sharing_store.grant_of(await sharing_store.find(session, person.id)) or NOTHING
         shared = grant.visible(now) if follows else frozenset()
-        rows = list(
-            await session.scalars(select(FlowProgress).where(FlowProgress.person_id == person.id))
-        )
+        rows = await progress_store.of_person(session, person.id)
         note, last_seen = person.referent_note, person.last_seen_at
     procedures = []
-    for progress_row in rows:
-        flow = catalog.registry.get(progress_row.flow_id)
-        if flow is None or AREA_OF_CATEGORY.get(flow.category) not in shared:
+    for row in rows:
+        flow = catalog.registry.get(row.flow_id)
+        progress = progress_store.read(row)
+        if flow is None or progress is None or AREA_OF_CATEGORY.get(flow.category) not in shared:
             continue
-        progress = from_json(progress_row.state)
         finished = progress.status is engine.Status.FINISHED
         number, total = (
             (0, 0)

@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
+from core.intents import AwaitSiteSearch, encode
+from core.notices import ChangeRequested, Notice, Recipient
 from core.sites import SiteSummary
 from core.sites import search as search_sites
 from services.onboarding import Visitor
-from services.staff import Notice
 from storage import persons as person_store
+from storage import referent_changes as change_store
 from storage import sites as site_store
+from storage import staff as staff_store
 from storage.db import SessionFactory
-from storage.models import ReferentChangeRequest, StaffMember, StaffRole
+from storage.models import Site
+
+SEARCH_LENGTH = 80
 
 
 @dataclass(frozen=True)
@@ -31,12 +34,7 @@ async def my_support(db: SessionFactory, visitor: Visitor) -> Support | None:
         if person is None:
             return None
         site, referent = await person_store.site_and_referent(session, person)
-        pending = await session.scalar(
-            select(ReferentChangeRequest.id).where(
-                ReferentChangeRequest.person_id == person.id,
-                ReferentChangeRequest.handled_at.is_(None),
-            )
-        )
+        pending = await change_store.pending_of(session, person.id)
         return Support(
             site.id if site else None,
             site.name if site else None,
@@ -50,30 +48,26 @@ async def await_site_search(db: SessionFactory, visitor: Visitor) -> None:
     async with db.begin() as session:
         person = await person_store.find_person(session, visitor.telegram_user_id)
         if person is not None:
-            person.awaiting = "site_search"
+            person.awaiting = encode(AwaitSiteSearch())
 
 
-async def take_awaited_text(db: SessionFactory, visitor: Visitor) -> str | None:
-    """What the bot was waiting for, cleared so that one answer is taken once."""
+async def search_typed(db: SessionFactory, visitor: Visitor, text: str) -> list[SiteSummary]:
+    """The sites matching the town or postcode the person was asked for (asked once)."""
     async with db.begin() as session:
         person = await person_store.find_person(session, visitor.telegram_user_id)
-        if person is None or person.awaiting is None:
-            return None
-        awaiting, person.awaiting = person.awaiting, None
-        return awaiting
+        if person is not None:
+            person.awaiting = None
+        sites = [_summary(s) for s in await site_store.all_sites(session)]
+    return search_sites(sites, text[:SEARCH_LENGTH])
 
 
-async def find_sites(db: SessionFactory, query: str) -> list[SiteSummary]:
+async def find_sites(db: SessionFactory) -> list[SiteSummary]:
     async with db.begin() as session:
-        sites = [
-            SiteSummary(s.id, s.name, s.town, s.postcode)
-            for s in await site_store.all_sites(session)
-        ]
-    return search_sites(sites, query) if query else sites
+        return [_summary(s) for s in await site_store.all_sites(session)]
 
 
-async def choose_site(db: SessionFactory, visitor: Visitor, site_id: int) -> str | None:
-    """Attach the person to a site they picked (no referent yet). Returns the site name."""
+async def choose_site(db: SessionFactory, visitor: Visitor, site_id: int) -> Support | None:
+    """Attach the person to a site they picked (no referent yet); None: no such site."""
     async with db.begin() as session:
         person = await person_store.find_person(session, visitor.telegram_user_id)
         site = await site_store.get_site(session, site_id)
@@ -81,7 +75,11 @@ async def choose_site(db: SessionFactory, visitor: Visitor, site_id: int) -> str
             return None
         if person.site_id != site.id:
             person.site_id, person.referent_id = site.id, None
-        return site.name
+        _, referent = await person_store.site_and_referent(session, person)
+        pending = await change_store.pending_of(session, person.id)
+        return Support(
+            site.id, site.name, referent.display_name if referent else None, pending is not None
+        )
 
 
 async def ask_for_another_referent(
@@ -92,25 +90,13 @@ async def ask_for_another_referent(
         person = await person_store.find_person(session, visitor.telegram_user_id)
         if person is None or person.site_id is None:
             return []
-        pending = await session.scalar(
-            select(ReferentChangeRequest.id).where(
-                ReferentChangeRequest.person_id == person.id,
-                ReferentChangeRequest.handled_at.is_(None),
-            )
-        )
-        if pending is None:
-            session.add(
-                ReferentChangeRequest(person_id=person.id, site_id=person.site_id, requested_at=now)
-            )
-        admins = await session.execute(
-            select(StaffMember.telegram_user_id, StaffMember.language)
-            .join(StaffRole, StaffRole.staff_id == StaffMember.id)
-            .where(
-                StaffRole.site_id == person.site_id,
-                StaffRole.role == "admin",
-                StaffMember.deactivated_at.is_(None),
-            )
-        )
+        if await change_store.pending_of(session, person.id) is None:
+            await change_store.add(session, person.id, person.site_id, now)
+        admins = await staff_store.admins_of_site(session, person.site_id)
         return [
-            Notice(telegram_id, language, "change_requested") for telegram_id, language in admins
+            ChangeRequested(Recipient(admin.telegram_user_id, admin.language)) for admin in admins
         ]
+
+
+def _summary(site: Site) -> SiteSummary:
+    return SiteSummary(site.id, site.name, site.town, site.postcode)

@@ -1,4 +1,4 @@
-"""Update de-duplication use cases."""
+"""Forgetting handled update ids once Telegram can no longer redeliver them."""
 
 from __future__ import annotations
 
@@ -9,11 +9,6 @@ from storage.db import SessionFactory
 
 # Telegram keeps an undelivered update for at most 24 hours; two days is a safe margin.
 REMEMBER_UPDATES_FOR = timedelta(days=2)
-
-
-async def claim_update(db: SessionFactory, update_id: int, now: datetime) -> bool:
-    async with db.begin() as session:
-        return await update_store.claim_update(session, update_id, now)
 
 
 async def forget_old_updates(db: SessionFactory, now: datetime) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Invite
@@ -41,3 +41,7 @@ async def add_invite(
 
 async def get_invite(session: AsyncSession, invite_id: int) -> Invite | None:
     return await session.get(Invite, invite_id)
+
+
+async def delete_expired_before(session: AsyncSession, before: datetime) -> None:
+    await session.execute(delete(Invite).where(Invite.expires_at < before))

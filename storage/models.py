@@ -56,8 +56,8 @@ class Person(Base):
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     retention_warned_at: Mapped[datetime | None]
-    # What the bot asked the person to type, when it asked for text (e.g. "site_search").
-    awaiting: Mapped[str | None] = mapped_column(String(24))
+    # What the bot asked the person to type: a `core.intents.Awaited`, encoded.
+    awaiting: Mapped[str | None] = mapped_column(String(64))
 
 
 class ConsentRecord(Base):
@@ -150,8 +150,8 @@ class StaffMember(Base):
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     deactivated_at: Mapped[datetime | None]
-    # What the bot asked this staff member to type (e.g. "note:12", a note for invite 12).
-    awaiting: Mapped[str | None] = mapped_column(String(40))
+    # What the bot asked this staff member to type: a `core.intents.Awaited`, encoded.
+    awaiting: Mapped[str | None] = mapped_column(String(64))
 
 
 class StaffRole(Base):

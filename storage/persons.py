@@ -88,3 +88,55 @@ async def site_and_referent(
     if referent is not None and referent.deactivated_at is not None:
         referent = None
     return site, referent
+
+
+async def get_person(session: AsyncSession, person_id: int) -> Person | None:
+    return await session.get(Person, person_id)
+
+
+async def consents_of(session: AsyncSession, person_id: int) -> list[ConsentRecord]:
+    return list(
+        await session.scalars(
+            select(ConsentRecord)
+            .where(ConsentRecord.person_id == person_id)
+            .order_by(ConsentRecord.agreed_at)
+        )
+    )
+
+
+async def on_site(
+    session: AsyncSession, site_id: int, referent_id: int | None = None
+) -> list[Person]:
+    """The site's persons (only those `referent_id` follows, when given), last seen first."""
+    query = select(Person).where(Person.site_id == site_id)
+    if referent_id is not None:
+        query = query.where(Person.referent_id == referent_id)
+    return list(await session.scalars(query.order_by(Person.last_seen_at.desc())))
+
+
+async def inactive_unwarned(session: AsyncSession, seen_before: datetime) -> list[Person]:
+    return list(
+        await session.scalars(
+            select(Person).where(
+                Person.last_seen_at < seen_before, Person.retention_warned_at.is_(None)
+            )
+        )
+    )
+
+
+async def inactive_warned(
+    session: AsyncSession, seen_before: datetime, warned_before: datetime
+) -> list[Person]:
+    return list(
+        await session.scalars(
+            select(Person).where(
+                Person.last_seen_at < seen_before,
+                Person.retention_warned_at.is_not(None),
+                Person.retention_warned_at <= warned_before,
+            )
+        )
+    )
+
+
+async def with_ids(session: AsyncSession, person_ids: list[int]) -> list[Person]:
+    return list(await session.scalars(select(Person).where(Person.id.in_(person_ids))))

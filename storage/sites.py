@@ -55,3 +55,7 @@ async def get_site(session: AsyncSession, site_id: int) -> Site | None:
 
 async def all_sites(session: AsyncSession) -> list[Site]:
     return list(await session.scalars(select(Site).order_by(Site.name)))
+
+
+async def with_ids(session: AsyncSession, site_ids: set[int]) -> list[Site]:
+    return list(await session.scalars(select(Site).where(Site.id.in_(site_ids))))

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.access import AuditOutcome, StaffAction
 from storage.models import AuditEntry, Person, StaffMember, StaffRole
 
 
@@ -93,8 +94,8 @@ async def record_access(
     site_id: int | None,
     staff_id: int | None,
     person_id: int | None,
-    action: str,
-    outcome: str,
+    action: StaffAction,
+    outcome: AuditOutcome,
 ) -> None:
     session.add(
         AuditEntry(
@@ -102,8 +103,8 @@ async def record_access(
             site_id=site_id,
             staff_id=staff_id,
             person_id=person_id,
-            action=action,
-            outcome=outcome,
+            action=action.value,
+            outcome=outcome.value,
         )
     )
 
@@ -117,5 +118,38 @@ async def audit_entries(
         .where(AuditEntry.site_id == site_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(limit)
+    )
+    return [(entry, name) for entry, name in rows]
+
+
+async def admins_of_site(session: AsyncSession, site_id: int) -> list[StaffMember]:
+    """The site's active administrators."""
+    return list(
+        await session.scalars(
+            select(StaffMember)
+            .join(StaffRole, StaffRole.staff_id == StaffMember.id)
+            .where(
+                StaffRole.site_id == site_id,
+                StaffRole.role == "admin",
+                StaffMember.deactivated_at.is_(None),
+            )
+            .order_by(StaffMember.id)
+        )
+    )
+
+
+async def delete_deactivated_before(session: AsyncSession, before: datetime) -> None:
+    await session.execute(delete(StaffMember).where(StaffMember.deactivated_at < before))
+
+
+async def accesses_to_person(
+    session: AsyncSession, person_id: int
+) -> list[tuple[AuditEntry, str | None]]:
+    """Every staff access to the person's data, oldest first, with the staff member's name."""
+    rows = await session.execute(
+        select(AuditEntry, StaffMember.display_name)
+        .outerjoin(StaffMember, StaffMember.id == AuditEntry.staff_id)
+        .where(AuditEntry.person_id == person_id)
+        .order_by(AuditEntry.at, AuditEntry.id)
     )
     return [(entry, name) for entry, name in rows]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.settings import Settings
-from core.clock import FakeClock
 from emulator import BotApiEmulator
+from tests.clock import FakeClock
 from tests.databases import BACKENDS, POSTGRES_ENV, postgres_admin_url, temporary_database
 from tests.harness import BotHarness
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from app.context import SERVICES_KEY, AllianceApplication, Services
 from app.lifecycle import Webhook, running
 from app.settings import Settings
-from bot import ALLOWED_UPDATES, build_application
-from core.clock import FakeClock
+from app.wiring import ALLOWED_UPDATES, build_application
 from emulator import BotApiEmulator, BotMessage, FakeUser
+from tests.clock import FakeClock
 
 
 class BotHarness:

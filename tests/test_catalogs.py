@@ -16,7 +16,7 @@ from emulator.html import parse_html
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ["app", "core", "handlers", "screens", "services", "storage", "flows"]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "label": None}
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 TAG = re.compile(r"</?[a-z-]+")
 TRANSLATED = [code for code in SUPPORTED_LANGUAGES if code != SOURCE_LANGUAGE]

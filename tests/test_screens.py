@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.i18n import Translator, load_translations
+from core.intents import decode_tap, encode
 from core.invites import InviteStatus
 from core.languages import SUPPORTED_LANGUAGES
 from core.onboarding import Stage
@@ -16,6 +17,7 @@ from core.screens import Screen
 from emulator.html import parse_html, utf16_len
 from screens import errors, fallback, home, onboarding, privacy
 from screens.fallback import Unusable
+from services.privacy import ConsentGiven, PersonExport
 
 AGREED = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
 
@@ -32,7 +34,7 @@ SCREENS: list[Callable[[Translator], Screen]] = [
     home.menu,
     home.help_page,
     home.stale_button,
-    lambda t: privacy.my_data(t, t.code, AGREED),
+    lambda t: privacy.export_summary(t, _export(t.code)),
     privacy.confirm_erase,
     privacy.erased,
     privacy.nothing_held,
@@ -71,9 +73,29 @@ def test_dates_are_in_the_persons_language_and_the_sites_zone(
     translators: dict[str, Translator],
 ) -> None:
     """23:30 UTC on the 25th is already the 26th in Paris."""
-    assert "26 novembre 2026" in privacy.my_data(translators["fr"], "fr", AGREED).text
-    assert "November 26, 2026" in privacy.my_data(translators["en"], "en", AGREED).text
-    assert "листопада" in privacy.my_data(translators["uk"], "uk", AGREED).text
+    for code, expected in (("fr", "26 novembre 2026"), ("en", "November 26, 2026")):
+        assert expected in privacy.export_summary(translators[code], _export(code)).text
+    assert "листопада" in privacy.export_summary(translators["uk"], _export("uk")).text
+
+
+def _export(language: str) -> PersonExport:
+    return PersonExport(
+        telegram_user_id=1,
+        language=language,
+        onboarding_stage="ready",
+        created_at=AGREED,
+        last_seen_at=AGREED,
+        site=None,
+        referent=None,
+        referent_note=None,
+        consents=(ConsentGiven("v1", AGREED),),
+        sharing=None,
+        referent_change_requests=(),
+        procedures=(),
+        reminders_to_come=(),
+        help_requests=(),
+        staff_accesses=(),
+    )
 
 
 def test_every_step_of_every_flow_fits_in_every_language(
@@ -101,6 +123,8 @@ def test_every_step_of_every_flow_fits_in_every_language(
                     assert len(row) <= 8
                     for button in row:
                         assert button.label and len(button.label) <= 64, (flow.id, button.label)
+                        if button.intent is not None:
+                            assert decode_tap(encode(button.intent)) == button.intent
                 if t.code != "fr":
                     french = procedures.step(translators["fr"], view).text
                     assert screen.text != french, (

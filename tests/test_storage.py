@@ -15,6 +15,7 @@ from sqlalchemy import Connection, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services import updates as update_service
+from services.accounts import begin_update
 from storage.db import create_engine, create_session_factory
 from storage.migrate import alembic_config, current_revision, upgrade_to_head
 from storage.models import Base
@@ -59,11 +60,11 @@ async def test_downgrade_to_base_and_up_again(engine: AsyncEngine) -> None:
 async def test_an_update_is_claimed_once_and_forgotten_later(engine: AsyncEngine) -> None:
     await upgrade_to_head(engine)
     db = create_session_factory(engine)
-    assert await update_service.claim_update(db, 42, NOW)
-    assert not await update_service.claim_update(db, 42, NOW + timedelta(minutes=1))
+    assert await begin_update(db, 42, None, NOW) is not None
+    assert await begin_update(db, 42, None, NOW + timedelta(minutes=1)) is None
     assert await update_service.forget_old_updates(db, NOW + timedelta(days=1)) == 0
     assert await update_service.forget_old_updates(db, NOW + timedelta(days=3)) == 1
-    assert await update_service.claim_update(db, 42, NOW + timedelta(days=3))
+    assert await begin_update(db, 42, None, NOW + timedelta(days=3)) is not None
 
 
 async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:

@@ -8,7 +8,18 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot import housekeeping
+from app.wiring import housekeeping
+from core.intents import (
+    Deactivate,
+    HandleChange,
+    InviteAt,
+    InviteFor,
+    Reassign,
+    ShowSitePage,
+    SitePage,
+    ViewPerson,
+    encode,
+)
 from emulator import BotApiEmulator, FakeUser
 from storage.models import AuditEntry, Base, Person, StaffMember
 from tests.e2e.steps import CAF, job_context, onboard
@@ -152,16 +163,17 @@ async def test_a_person_and_another_site_cannot_reach_staff_functions(
         referent_a = (
             await session.scalars(select(StaffMember.id).where(StaffMember.telegram_user_id == 102))
         ).one()
+    assert site_a is not None
 
     forged = [
-        f"staff:tm-{site_a}",
-        f"staff:jn-{site_a}",
-        f"staff:ch-{site_a}",
-        f"staff:ip-{site_a}",
-        f"staff:is-admin-{site_a}",
-        f"staff:offok-{site_a}-{referent_a}",
-        "staff:to-1-1",
-        "staff:chg-1",
+        encode(ShowSitePage(SitePage.TEAM, site_a)),
+        encode(ShowSitePage(SitePage.JOURNAL, site_a)),
+        encode(ShowSitePage(SitePage.CHANGES, site_a)),
+        encode(InviteAt(InviteFor.PERSON, site_a)),
+        encode(InviteAt(InviteFor.ADMIN, site_a)),
+        encode(Deactivate(site_a, referent_a)),
+        encode(Reassign(1, 1)),
+        encode(HandleChange(1)),
     ]
     for data in forged:
         for intruder in (a["person"], b["admin"], b["referent"]):
@@ -358,7 +370,7 @@ async def test_the_referent_sees_only_what_the_person_shares(
         person_id = (
             await session.scalars(select(Person.id).where(Person.telegram_user_id == 909))
         ).one()
-    forged = await other.tap_data(f"staff:pv-{person_id}")
+    forged = await other.tap_data(encode(ViewPerson(person_id)))
     await bot.settle(forged)
     assert "pas accès" in texts(other.messages_since(forged)), "another referent cannot look"
     journal = await bot.say(a["admin"], "/journal")

@@ -4,14 +4,29 @@ pauses across restarts, help when stuck, Mon parcours."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from core.i18n import RIGHT_TO_LEFT_MARK
+from core.intents import (
+    ChooseOption,
+    Intent,
+    Name,
+    OpenFlow,
+    PickDay,
+    ShowCatalog,
+    ShowCategory,
+    ShowDays,
+    ShowJourney,
+    StepOp,
+    StepTap,
+    decode_tap,
+)
 from emulator import BotApiEmulator, BotMessage, FakeUser
+from flows.catalog import flow_ref
 from handlers.notify import send_due_reminders
-from services import procedures as procedures_service
 from storage.models import HelpRequest, Reminder, StepEvent
 from tests.e2e.steps import CAF, PREFECTURE, advance_until, job_context, onboard, open_flow
 from tests.harness import BotHarness, texts
@@ -179,26 +194,32 @@ async def test_later_then_reminded_and_did_it_work(
     assert "Vous m'aviez demandé de vous le rappeler" in user.last_message.text
 
 
-def _button_with(message: BotMessage, pattern: str, last: bool = False) -> str | None:
-    """The label of the (first or last) button whose data matches: language-independent."""
+def _button_with(
+    message: BotMessage, wanted: Callable[[Intent], bool], last: bool = False
+) -> str | None:
+    """The label of the (first or last) button whose intent is wanted: language-independent."""
     labels = [
         button.text
         for row in message.buttons
         for button in row
-        if button.callback_data and re.search(pattern, button.callback_data)
+        if (intent := decode_tap(button.callback_data)) is not None and wanted(intent)
     ]
     return (labels[-1] if last else labels[0]) if labels else None
 
 
+def _op(op: StepOp) -> Callable[[Intent], bool]:
+    return lambda intent: isinstance(intent, StepTap) and intent.op is op
+
+
 # What a person taps, in this order of preference: continue, the first answer, done,
 # a day of the month shown, the latest month offered, the date picker.
-WALK = [
-    (r"-c$", False),
-    (r"-o0$", False),
-    (r"-d$", False),
-    (r"-dd\d{8}$", False),
-    (r"-dm\d{6}$", True),
-    (r"-dm$", False),
+WALK: list[tuple[Callable[[Intent], bool], bool]] = [
+    (_op(StepOp.CONTINUE), False),
+    (lambda intent: isinstance(intent, ChooseOption) and intent.option == 0, False),
+    (_op(StepOp.DONE), False),
+    (lambda intent: isinstance(intent, PickDay), False),
+    (lambda intent: isinstance(intent, ShowDays), True),
+    (_op(StepOp.MONTHS), False),
 ]
 
 
@@ -210,12 +231,16 @@ async def test_quarterly_declaration_completed_in_arabic(
     await bot.say(user, "/start")
     consent = await bot.tap(user, RIGHT_TO_LEFT_MARK + "✓ العربية")
     await bot.tap(user, consent[-1].button_labels[0])
-    await bot.tap(user, _button_with(user.last_message, r"^flows$") or "")
-    await bot.tap(user, _button_with(user.last_message, r"cat-caf$") or "")
-    flow_ref = procedures_service.short_ref("declaration-trimestrielle")
-    await bot.tap(user, _button_with(user.last_message, rf"{flow_ref}-open$") or "")
+    await bot.tap(user, _button_with(user.last_message, lambda i: i == ShowCatalog()) or "")
+    caf = ShowCategory(Name("caf"))
+    await bot.tap(user, _button_with(user.last_message, lambda i: i == caf) or "")
+    flow = bot.services.flows.registry.get("declaration-trimestrielle")
+    assert flow is not None
+    opening = OpenFlow(flow_ref(flow))
+    await bot.tap(user, _button_with(user.last_message, lambda i: i == opening) or "")
     steps = 0
-    while not _button_with(user.last_message, r"^journey$"):
+    journey_button = lambda i: i == ShowJourney()  # noqa: E731
+    while not _button_with(user.last_message, journey_button):
         step = user.last_message
         lines = [line for line in step.raw_text.split("\n") if line]
         assert all(line.startswith(RIGHT_TO_LEFT_MARK) for line in lines), step.raw_text
@@ -229,7 +254,7 @@ async def test_quarterly_declaration_completed_in_arabic(
         steps += 1
         assert steps < 40, f"the flow never ended: {step.text[:120]}"
     assert steps >= 10
-    journey = await bot.tap(user, _button_with(user.last_message, r"^journey$") or "")
+    journey = await bot.tap(user, _button_with(user.last_message, journey_button) or "")
     assert "✅" in texts(journey) and re.search(r"[\u0600-\u06FF]", texts(journey))
 
 

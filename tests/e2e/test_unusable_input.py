@@ -96,7 +96,18 @@ async def test_group_chats_get_a_pointer_to_the_private_chat(
 
 
 @pytest.mark.parametrize(
-    "forged", ["lang:xx", "erase", "consent:maybe", "nothing-we-wrote", "menu:1:2", "privacy:7"]
+    "forged",
+    [
+        "l:xx",  # a language this bot does not speak
+        "e:maybe",
+        "c:maybe",
+        "nothing-we-wrote",
+        "m:1:2",
+        "fs:abc123:abcd",  # cut short
+        "fo:ffffff",  # a flow that does not exist
+        "fs:abc123:abcd:c" + ":x" * 30,  # over 64 bytes
+        "lang:fr",  # an older version's data
+    ],
 )
 async def test_forged_or_stale_buttons_are_refused_politely(
     bot: BotHarness, emulator: BotApiEmulator, forged: str

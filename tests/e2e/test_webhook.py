@@ -8,8 +8,8 @@ import httpx
 
 from app.lifecycle import Webhook
 from app.settings import Settings
-from core.clock import FakeClock
 from emulator import BotApiEmulator
+from tests.clock import FakeClock
 from tests.harness import BotHarness, texts
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.actions import Action, Consent, Pressed, decode, encode
+from core.intents import ShowMenu
 from core.invites import (
     InviteState,
     InviteStatus,
@@ -17,7 +17,7 @@ from core.invites import (
 )
 from core.languages import match_language
 from core.onboarding import CONSENT_TEXT_VERSION, Stage, stage_after_language, stage_on_return
-from core.screens import Button
+from core.screens import Button, Label
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -41,18 +41,12 @@ def test_telegram_language_is_matched_to_a_supported_one(
     assert match_language(telegram, "fr") == expected
 
 
-def test_actions_round_trip_and_reject_what_we_did_not_write() -> None:
-    assert decode(encode(Action.CONSENT, Consent.AGREE)) == Pressed(Action.CONSENT, "yes")
-    assert decode("menu") == Pressed(Action.MENU)
-    for forged in ["", None, "menu:", "MENU", "unknown", "lang:x y", "lang:" + "a" * 41, "a:b:c"]:
-        assert decode(forged) is None, forged
-
-
-def test_a_button_refuses_callback_data_over_64_bytes() -> None:
-    with pytest.raises(ValueError, match="64 bytes"):
-        Button("x", action="é" * 33)
+def test_a_button_has_either_an_intent_or_a_url() -> None:
+    assert Button(Label("Menu"), ShowMenu()).intent == ShowMenu()
     with pytest.raises(ValueError, match="either"):
-        Button("x")
+        Button(Label("x"))
+    with pytest.raises(ValueError, match="either"):
+        Button(Label("x"), ShowMenu(), url="https://example.org")
 
 
 def test_invite_codes_are_random_hashable_and_deep_link_safe() -> None:

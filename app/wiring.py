@@ -1,0 +1,147 @@
+"""The composition root: `build_application` wires the whole bot, and nothing else does.
+
+Entry points (`bot.py run`, the demo, the tests) call it; it imports none of them.
+Nothing connects, reads the environment or loads catalogs at import time.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+
+from app.context import SERVICES_KEY, AllianceApplication, AllianceContext, Services
+from app.processor import ChatOrderedProcessor
+from app.settings import ConfigError, Settings
+from core.clock import Clock, SystemClock
+from core.i18n import load_translations
+from core.quiet_hours import is_quiet
+from flows.catalog import FlowCatalog
+from flows.cli import format_error
+from handlers import (
+    dispatch,
+    fallback,
+    flow_admin,
+    home,
+    onboarding,
+    privacy,
+    procedures,
+    staff,
+    support,
+    system,
+)
+from handlers.commands import register_commands
+from handlers.notify import send_due_reminders, send_notices
+from services import botinfo
+from services import privacy as privacy_service
+from services import updates as update_service
+from storage.db import create_engine, create_session_factory
+from storage.migrate import upgrade_to_head
+
+# The update types Alliance reads; anything else is never fetched.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+
+
+def build_application(
+    settings: Settings,
+    *,
+    token: str | None = None,
+    base_url: str | None = None,
+    clock: Clock | None = None,
+) -> AllianceApplication:
+    """The whole bot, wired; started by PTB (`run_polling`, `run_webhook`) or by the demo."""
+    clock = clock or SystemClock()
+    catalog = load_flows(settings, clock)
+    engine = create_engine(settings.database_url)
+    processor = ChatOrderedProcessor()
+    application: AllianceApplication = (
+        ApplicationBuilder()
+        .token(token or settings.require_token())
+        .base_url(base_url or settings.telegram_api_url)
+        .context_types(ContextTypes(context=AllianceContext))
+        .concurrent_updates(processor)
+        # Telegram allows a bot about 30 messages a second: a 9:00 wave of reminders is
+        # paced instead of refused, and a "retry after" answer is waited out.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .post_init(_on_start)
+        .post_shutdown(_on_stop)
+        .build()
+    )
+    application.bot_data[SERVICES_KEY] = Services(
+        settings=settings,
+        engine=engine,
+        db=create_session_factory(engine),
+        translations=load_translations(settings.default_language, settings.zone),
+        clock=clock,
+        processor=processor,
+        flows=catalog,
+    )
+    # Who is writing is resolved first (and a redelivered update stops there); then the
+    # commands of each journey; then every button and every typed answer, each routed by
+    # type from one place; the catch-all fallbacks last.
+    application.add_handlers(system.handlers(), group=-1)
+    for journey in (onboarding, home, privacy, procedures, flow_admin, staff, support):
+        application.add_handlers(journey.handlers())
+    application.add_handlers(dispatch.handlers())
+    application.add_handlers(fallback.handlers())
+    application.add_error_handler(system.report_error)
+    return application
+
+
+def load_flows(settings: Settings, clock: Clock) -> FlowCatalog:
+    """The bot refuses to start on an invalid flow: every error, then exit code 2."""
+    today = clock.now().astimezone(settings.zone).date()
+    catalog = FlowCatalog.load(settings.flows_dir, today)
+    if isinstance(catalog, FlowCatalog):
+        return catalog
+    details = "; ".join(format_error(error) for error in catalog[:5])
+    raise ConfigError(
+        f"flows are invalid ({len(catalog)} errors; see `bot.py flows check`): {details}"
+    )
+
+
+async def _on_start(application: AllianceApplication) -> None:
+    services: Services = application.bot_data[SERVICES_KEY]
+    await upgrade_to_head(services.engine)
+    await register_commands(application.bot, services.translations)
+    await botinfo.remember(services.db, botinfo.BOT_USERNAME, application.bot.username)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            forget_old_updates, interval=timedelta(hours=6), first=0, name="forget-old-updates"
+        )
+        application.job_queue.run_repeating(
+            housekeeping, interval=timedelta(hours=1), first=60, name="privacy-housekeeping"
+        )
+        application.job_queue.run_repeating(
+            send_due_reminders, interval=timedelta(minutes=1), first=5, name="reminders"
+        )
+
+
+async def _on_stop(application: AllianceApplication) -> None:
+    services: Services = application.bot_data[SERVICES_KEY]
+    await services.engine.dispose()
+
+
+async def housekeeping(context: AllianceContext) -> None:
+    """Retention warnings and erasures, sharing reminders; never at night."""
+    services = context.services
+    now = services.clock.now()
+    if is_quiet(now, services.settings.zone):
+        return
+    notices = await privacy_service.housekeeping(
+        services.db, now, services.settings.retention_months
+    )
+    await send_notices(context, notices)
+
+
+async def forget_old_updates(context: AllianceContext) -> None:
+    services = context.services
+    await update_service.forget_old_updates(services.db, services.clock.now())

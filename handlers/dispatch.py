@@ -1,0 +1,171 @@
+"""One callback handler for every button, and one text handler for every typed answer.
+
+A button's data is decoded once (`core.intents.decode_tap`) and routed by its type; a
+typed message goes where the account's stored `Awaited` says. Both `match` statements
+end in `assert_never`, so an intent with no handler is a mypy error, not a silent button.
+Data this version did not write (an old message, forged or cut data) gets a kind answer
+and the way on.
+"""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from app.context import AllianceContext
+from core.intents import (
+    AddInviteNote,
+    AnswerCheck,
+    AnswerConsent,
+    AskAnotherReferent,
+    AwaitDate,
+    AwaitNote,
+    AwaitSiteSearch,
+    ChooseLanguage,
+    ChooseOption,
+    ChooseWay,
+    ConfirmDeactivation,
+    Deactivate,
+    Erase,
+    HandleChange,
+    Intent,
+    InviteAt,
+    InviteMenu,
+    InviteWho,
+    ListSites,
+    OpenFlow,
+    OpenSitePage,
+    PickAreas,
+    PickDay,
+    PickDuration,
+    PickSite,
+    Reassign,
+    ReloadFlows,
+    RemindLater,
+    RestartFlow,
+    SearchSites,
+    SetSharing,
+    ShowCatalog,
+    ShowCategory,
+    ShowDays,
+    ShowFlowsAdmin,
+    ShowHelp,
+    ShowJourney,
+    ShowLanguages,
+    ShowMenu,
+    ShowMyData,
+    ShowSharing,
+    ShowSitePage,
+    ShowSupport,
+    StaffHome,
+    StepTap,
+    TickItem,
+    ViewPerson,
+    decode_tap,
+)
+from handlers import fallback, flow_admin, home, onboarding, privacy, procedures, staff, support
+from services.onboarding import PersonView
+from services.staff import StaffView
+
+
+async def on_button(update: Update, context: AllianceContext) -> None:
+    """Any button: decoded once, then handed to the journey that owns it."""
+    query = update.callback_query
+    intent = decode_tap(query.data if query else None)
+    if intent is None:
+        await fallback.answer_stale_button(update, context)
+        return
+    await route(update, context, intent)
+
+
+async def route(update: Update, context: AllianceContext, intent: Intent) -> None:
+    match intent:
+        case ShowMenu():
+            await home.show_menu(update, context)
+        case ShowHelp():
+            await home.show_help(update, context)
+        case ShowLanguages():
+            await home.pick_language(update, context)
+        case ChooseLanguage():
+            await onboarding.choose_language(update, context, intent)
+        case AnswerConsent():
+            await onboarding.decide_consent(update, context, intent)
+        case ShowMyData():
+            await privacy.show_my_data(update, context)
+        case Erase():
+            await privacy.erase_me(update, context, intent)
+        case ShowSupport():
+            await support.show_accompaniment(update, context)
+        case AskAnotherReferent():
+            await support.ask_for_another_referent(update, context)
+        case ListSites() | PickSite() | SearchSites():
+            await support.choose_site(update, context, intent)
+        case ShowSharing() | PickAreas() | PickDuration() | SetSharing():
+            await support.share(update, context, intent)
+        case ShowCatalog() | ShowCategory():
+            await procedures.show_catalog(
+                update, context, intent if isinstance(intent, ShowCategory) else None
+            )
+        case ShowJourney():
+            await procedures.show_journey(update, context)
+        case (
+            OpenFlow()
+            | RestartFlow()
+            | StepTap()
+            | ChooseWay()
+            | RemindLater()
+            | ChooseOption()
+            | TickItem()
+            | ShowDays()
+            | PickDay()
+            | AnswerCheck()
+        ):
+            await procedures.flow_button(update, context, intent)
+        case (
+            StaffHome()
+            | InviteMenu()
+            | InviteWho()
+            | InviteAt()
+            | AddInviteNote()
+            | OpenSitePage()
+            | ShowSitePage()
+            | ViewPerson()
+            | ConfirmDeactivation()
+            | Deactivate()
+            | HandleChange()
+            | Reassign()
+        ):
+            await staff.staff_button(update, context, intent)
+        case ShowFlowsAdmin():
+            await flow_admin.show_flows(update, context)
+        case ReloadFlows():
+            await flow_admin.reload_flows(update, context)
+        case _:
+            assert_never(intent)
+
+
+async def on_text(update: Update, context: AllianceContext) -> None:
+    """Typed text: the answer the bot asked for, else a kind word and the way on."""
+    account = context.scope.account
+    awaited = account.awaiting if isinstance(account, PersonView | StaffView) else None
+    match awaited:
+        case None:
+            await fallback.answer_unusable(update, context)
+        case AwaitDate():
+            await procedures.answer_typed_date(update, context, awaited)
+        case AwaitNote():
+            await staff.take_typed_note(update, context, awaited)
+        case AwaitSiteSearch():
+            await support.search_sites(update, context)
+        case _:
+            assert_never(awaited)
+
+
+def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CallbackQueryHandler(on_button),
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text),
+    ]

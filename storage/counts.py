@@ -1,0 +1,24 @@
+"""Anonymous counts that survive erasure (persons erased per site and month), nothing else."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AnonymousCount
+
+
+async def increment(session: AsyncSession, key: str, site_id: int | None, period: str) -> None:
+    row = await session.scalar(
+        select(AnonymousCount).where(
+            AnonymousCount.key == key,
+            AnonymousCount.site_id.is_(None)
+            if site_id is None
+            else AnonymousCount.site_id == site_id,
+            AnonymousCount.period == period,
+        )
+    )
+    if row is None:
+        session.add(AnonymousCount(key=key, site_id=site_id, period=period, count=1))
+    else:
+        row.count += 1
