@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from app import admin_cli
+from app.clock import SystemClock
 from app.logs import configure_logging
 from app.settings import ConfigError, Settings, load_settings
 from app.wiring import ALLOWED_UPDATES, build_application
-from core.clock import SystemClock
 from core.i18n import LOCALES_DIR
 from core.languages import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
 from flows import cli as flows_cli

@@ -10,9 +10,9 @@ from typing import TextIO
 
 from telegram import Bot
 
+from app.clock import SystemClock
 from app.settings import ConfigError, Settings
 from core.access import Role
-from core.clock import SystemClock
 from core.sites import HOLIDAY_REGIONS
 from services import botinfo
 from services.invites import create_invite

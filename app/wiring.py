@@ -12,10 +12,11 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 
+from app.clock import SystemClock
 from app.context import SERVICES_KEY, AllianceApplication, AllianceContext, Services
 from app.processor import ChatOrderedProcessor
 from app.settings import ConfigError, Settings
-from core.clock import Clock, SystemClock
+from core.clock import Clock
 from core.i18n import load_translations
 from core.quiet_hours import is_quiet
 from flows.catalog import FlowCatalog

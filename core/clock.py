@@ -1,8 +1,10 @@
-"""Time as an injected dependency, so tests move time instead of sleeping."""
+"""Time as an injected dependency, so tests move time instead of sleeping.
+
+`app.clock.SystemClock` is the real one; `tests.clock.FakeClock` the tests' one."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 
@@ -10,8 +12,3 @@ class Clock(Protocol):
     def now(self) -> datetime:
         """The current instant, timezone-aware, in UTC."""
         ...
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)

@@ -59,6 +59,11 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int, **params: Any) -> str:
         return _fill(self._catalog.ngettext(singular, plural, n), {"n": n, **params})
 
+    def plain(self, message: str) -> str:
+        """A translated plain text (a flow title, an item label) put into message text:
+        escaped, since it may hold `<` or `&` that are not markup."""
+        return html.escape(self._catalog.gettext(message), quote=False)
+
     def label(self, message: str, **params: Any) -> Label:
         """A translated button label: plain text, parameters filled in as they are."""
         template = self._catalog.gettext(message)

@@ -64,7 +64,7 @@ def catalog(t: Translator, registry: FlowRegistry) -> Screen:
 
 def category(t: Translator, flows: tuple[Flow, ...]) -> Screen:
     lines = [t._("Choisissez une démarche :")]
-    lines += [f"• <b>{t._(flow.title)}</b> — {t._(flow.summary)}" for flow in flows]
+    lines += [f"• <b>{t.plain(flow.title)}</b> — {t.plain(flow.summary)}" for flow in flows]
     buttons = [Button(t.label(flow.title), OpenFlow(flow_ref(flow))) for flow in flows]
     return Screen(
         "\n".join(lines),
@@ -94,7 +94,9 @@ def step(t: Translator, view: StepView, note: str | None = None) -> Screen:
     parts = [header, t._(current.text)]
     if current.kind is StepKind.CHECKLIST:
         parts += [
-            f"• {t._(item.label)} — {t._(item.help)}" if item.help else f"• {t._(item.label)}"
+            f"• {t.plain(item.label)} — {t.plain(item.help)}"
+            if item.help
+            else f"• {t.plain(item.label)}"
             for item in current.items
         ]
     if note:

@@ -1,0 +1,192 @@
+"""What typed intents promise a person, over HTTP: an old button always leads on, names
+and titles show as typed, and an update costs the transactions it needs and no more."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from app.settings import Settings
+from emulator import BotApiEmulator, BotMessage
+from tests.clock import FakeClock
+from tests.e2e.steps import CAF, advance_until, onboard, open_flow
+from tests.e2e.test_people import code_in, shell
+from tests.harness import BotHarness, texts
+from tests.processes import ROOT
+
+QUARTERLY = "Déclarer mes ressources tous les 3 mois"
+QUARTERLY_FILE = Path("caf") / "declaration-trimestrielle.yaml"
+
+
+@pytest.fixture
+def flows_dir(tmp_path: Path) -> Path:
+    """A copy of the shipped flows that the test edits, as a mediator would."""
+    copy = tmp_path / "definitions"
+    shutil.copytree(ROOT / "flows" / "definitions", copy)
+    return copy
+
+
+@pytest.fixture
+async def editable_bot(
+    emulator: BotApiEmulator, settings: Settings, clock: FakeClock, flows_dir: Path
+) -> AsyncIterator[BotHarness]:
+    harness = BotHarness(emulator, replace(settings, flows_dir=flows_dir), clock)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+def edit_flow(flows_dir: Path, *changes: tuple[str, str]) -> None:
+    path = flows_dir / QUARTERLY_FILE
+    text = path.read_text(encoding="utf-8")
+    for pattern, replacement in changes:
+        text, count = re.subn(pattern, replacement, text, flags=re.MULTILINE)
+        assert count, pattern
+    path.write_text(text, encoding="utf-8")
+
+
+async def a_mediator(bot: BotHarness, emulator: BotApiEmulator) -> object:
+    shell(bot, "site", "add", "--name", "Espace numérique", "--timezone", "Europe/Paris",
+          "--holidays", "metropole")  # fmt: skip
+    mediator = emulator.user(1401, first_name="Léo")
+    code = code_in(shell(bot, "invite", "mediator", "--site", "Espace numérique"))
+    await bot.say(mediator, f"/start {code}")
+    return mediator
+
+
+def leads_on(messages: list[BotMessage]) -> None:
+    """Never a dead end: the last message has a button, and no message ends in a colon."""
+    assert messages, "never silence"
+    assert messages[-1].button_labels, f"no way on after: {messages[-1].text!r}"
+    for message in messages:
+        assert not message.text.rstrip().endswith(":"), message.text
+
+
+async def test_an_old_button_after_a_flow_reload_leads_on(
+    editable_bot: BotHarness, emulator: BotApiEmulator, flows_dir: Path
+) -> None:
+    bot = editable_bot
+    mediator = await a_mediator(bot, emulator)
+    person = emulator.user(1402, first_name="Awa")
+    await onboard(bot, person)
+    await open_flow(bot, person, CAF, QUARTERLY)
+    on_date_step = await bot.tap(person, "Continuer ➡️")
+    assert "📅 Choisir la date" in on_date_step[-1].button_labels
+
+    # The mediator renames the step the person is on, and reloads the flows.
+    edit_flow(
+        flows_dir,
+        (r"^version: 1$", "version: 2"),
+        (r"^  last:$", "  last-declaration-date:"),
+        (r"^    next: last$", "    next: last-declaration-date"),
+    )
+    await bot.say(mediator, "/parcours")  # type: ignore[arg-type]
+    reloaded = await bot.tap(mediator, "🔄 Recharger les parcours")  # type: ignore[arg-type]
+    assert "7 parcours rechargés" in texts(reloaded)
+
+    answer = await bot.tap(person, "📅 Choisir la date", message_id=on_date_step[-1].message_id)
+    leads_on(answer)
+    assert "mise à jour" in texts(answer)
+    restarted = await bot.tap(person, "🔄 Reprendre au début")
+    assert "étape 1 sur" in restarted[-1].text
+    leads_on(restarted)
+
+
+async def test_a_button_of_a_step_left_behind_shows_where_the_person_is(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    person = emulator.user(1403, first_name="Binta")
+    await onboard(bot, person)
+    first = await open_flow(bot, person, CAF, QUARTERLY)
+    await bot.tap(person, "Continuer ➡️")
+    again = await bot.tap(person, "Continuer ➡️", message_id=first[-1].message_id)
+    leads_on(again)
+    assert len(again) == 1, "the note and the step are one message"
+    assert (
+        "Ce bouton est ancien" in again[0].text and "📅 Choisir la date" in again[0].button_labels
+    )
+
+
+async def test_names_and_titles_with_markup_characters_show_as_typed(
+    editable_bot: BotHarness, emulator: BotApiEmulator, flows_dir: Path
+) -> None:
+    """`<`, `>` and `&` in a staff name and a flow title: escaped in HTML texts, plain in
+    button labels; the emulator checks every call against the Bot API spec."""
+    bot = editable_bot
+    name = "Anne <Dupont> & Co"
+    shell(bot, "site", "add", "--name", "CCAS & <Co>", "--timezone", "Europe/Paris",
+          "--holidays", "metropole")  # fmt: skip
+    admin = emulator.user(1404, first_name="Nadia")
+    await bot.say(
+        admin, f"/start {code_in(shell(bot, 'invite', 'admin', '--site', 'CCAS & <Co>'))}"
+    )
+    colleague = emulator.user(1405, first_name="Anne")
+    code = code_in(shell(bot, "invite", "referent", "--site", "CCAS & <Co>", "--name", name))
+    await bot.say(colleague, f"/start {code}")
+
+    team = await bot.tap(admin, "👥 Équipe")
+    assert f"• {name} — référent·e" in team[-1].text
+    assert f"Désactiver {name}" in team[-1].button_labels
+
+    title = "Ressources & revenus < 3 mois > 0"
+    edit_flow(flows_dir, (r"^title: .*$", f'title: "{title}"'))
+    await bot.restart()
+    person = emulator.user(1406, first_name="Omar")
+    await onboard(bot, person)
+    await bot.say(person, "/demarches")
+    listing = await bot.tap(person, CAF)
+    assert title in listing[-1].button_labels
+    assert f"• {title} —" in listing[-1].text
+    step = await bot.tap(person, title)
+    assert step[-1].text.startswith(f"{title} — étape 1 sur")
+    await bot.tap(person, "⏸ Pause")
+    menu = await bot.say(person, "/menu")
+    assert any(label.startswith(f"▶️ Continuer : {title}") for label in menu[-1].button_labels)
+
+
+@pytest.fixture
+def transactions(bot: BotHarness) -> Iterator[list[str]]:
+    """Every transaction the bot opens, counted at the engine."""
+    begun: list[str] = []
+    sync_engine = bot.services.engine.sync_engine
+
+    def count(_connection: object) -> None:
+        begun.append("begin")
+
+    event.listen(sync_engine, "begin", count)
+    try:
+        yield begun
+    finally:
+        event.remove(sync_engine, "begin", count)
+
+
+async def test_an_update_costs_the_transactions_it_needs(
+    bot: BotHarness, emulator: BotApiEmulator, transactions: list[str]
+) -> None:
+    """Who is writing is found once: a typed message costs two transactions (who, then
+    the menu's procedures in progress), a step tap two (who, then the step)."""
+    person = emulator.user(1407, first_name="Dara")
+    await onboard(bot, person)
+    first = await open_flow(bot, person, CAF, QUARTERLY)
+
+    transactions.clear()
+    await bot.say(person, "bonjour")
+    assert len(transactions) == 2
+
+    transactions.clear()
+    await bot.tap(person, "Continuer ➡️", message_id=first[-1].message_id)
+    assert len(transactions) == 2
+
+    await advance_until(bot, person, "⌨️ Écrire la date")
+    await bot.tap(person, "⌨️ Écrire la date")
+    transactions.clear()
+    await bot.say(person, "01/11/2026")
+    assert len(transactions) == 2, "who is writing, then the date answered"
