@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.context import SERVICES_KEY, Services
-from app.demo_data import seed
+from app.demo_data import DemoData, seed
 from app.lifecycle import running
 from app.logs import configure_logging
 from app.settings import Settings
@@ -54,7 +54,7 @@ async def _chat(
         await forget_all_updates(services.db)
         data = await seed(services.db, services.clock.now())
         user = emulator.user(DEMO_USER_ID, first_name="Camille", language_code=language)
-        _print_banner(out, data.invite_code)
+        _print_banner(out, data)
         lines = _read_lines(stdin)
         tappable: dict[int, tuple[int, str]] = {}
         while (line := await lines.get()) is not None:
@@ -73,11 +73,12 @@ async def _chat(
     return 0
 
 
-def _print_banner(out: TextIO, invite_code: str) -> None:
+def _print_banner(out: TextIO, data: DemoData) -> None:
     out.write(
         "Alliance — démo dans le terminal (aucun jeton, aucun réseau)\n"
         "Écrivez /start pour commencer. Un numéro appuie sur le bouton du même numéro.\n"
-        f"Pour arriver par le lien de votre référente (démo) : /start {invite_code}\n"
+        f"Pour arriver par le lien de votre référente (démo) : /start {data.invite_code}\n"
+        f"Pour essayer l'espace professionnel (administratrice) : /start {data.staff_code}\n"
         "Ctrl-D pour quitter.\n"
     )
     out.flush()

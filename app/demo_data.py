@@ -20,7 +20,8 @@ DEMO_REFERENT_TELEGRAM_ID = 2001
 
 @dataclass(frozen=True)
 class DemoData:
-    invite_code: str
+    invite_code: str  # a person's link from the demo referent
+    staff_code: str  # an admin's link for the demo site, to try the professional space
 
 
 async def seed(db: SessionFactory, now: datetime) -> DemoData:
@@ -44,4 +45,5 @@ async def seed(db: SessionFactory, now: datetime) -> DemoData:
         await staff_store.add_role(session, referent.id, site.id, Role.REFERENT.value)
         referent_id = referent.id
     code = await create_invite(db, PERSON, now, site_id=site.id, created_by_id=referent_id)
-    return DemoData(invite_code=code)
+    staff_code = await create_invite(db, Role.ADMIN.value, now, site_id=site.id, name="Camille")
+    return DemoData(invite_code=code, staff_code=staff_code)

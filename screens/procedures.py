@@ -215,9 +215,8 @@ def days(t: Translator, view: StepView, month: date, today: date) -> Screen:
 
 def type_date(t: Translator, flow: Flow, problem: str | None = None) -> Screen:
     """Asks for a typed date; the button goes back to the step (to pick it on buttons)."""
-    ask = t._("Écrivez la date comme ceci : 25/03/2027")
     return Screen(
-        f"{problem}\n{ask}" if problem else ask,
+        problem or t._("Écrivez la date comme ceci : 25/03/2027"),
         ((Button(t.label("⬅️ Retour"), OpenFlow(flow_ref(flow))),),),
     )
 
