@@ -87,22 +87,11 @@ async def flow_button(update: Update, context: AllianceContext, tap: FlowIntent)
 async def _on_flow(context: AllianceContext, flow: Flow, tap: FlowIntent) -> list[Screen]:
     match tap:
         case OpenFlow():
-            return [await _open(context, flow, restart=False)]
+            return [await _open(context, flow)]
         case RestartFlow():
             return [await _open(context, flow, restart=True)]
-        case (
-            StepTap()
-            | ChooseWay()
-            | RemindLater()
-            | ChooseOption()
-            | TickItem()
-            | ShowDays()
-            | PickDay()
-            | AnswerCheck()
-        ):
+        case _:  # a button of one step
             return await _on_step(context, flow, tap)
-        case _:
-            assert_never(tap)
 
 
 async def answer_typed_date(update: Update, context: AllianceContext, asked: AwaitDate) -> None:

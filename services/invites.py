@@ -33,42 +33,13 @@ async def create_invite(
     site_id: int | None = None,
     created_by_id: int | None = None,
     name: str | None = None,
-    validity: timedelta = invite_rules.DEFAULT_VALIDITY,
 ) -> str:
     """Return the code once; only its hash is stored."""
-    code, _ = await create_invite_with_id(
-        db,
-        purpose,
-        now,
-        site_id=site_id,
-        created_by_id=created_by_id,
-        name=name,
-        validity=validity,
-    )
-    return code
-
-
-async def create_invite_with_id(
-    db: SessionFactory,
-    purpose: str,
-    now: datetime,
-    *,
-    site_id: int | None = None,
-    created_by_id: int | None = None,
-    name: str | None = None,
-    validity: timedelta = invite_rules.DEFAULT_VALIDITY,
-) -> tuple[str, int]:
-    """The code and the stored invite's id (to attach a note to it later)."""
     async with db.begin() as session:
-        return await add_invite(
-            session,
-            purpose,
-            now,
-            site_id=site_id,
-            created_by_id=created_by_id,
-            name=name,
-            validity=validity,
+        code, _ = await add_invite(
+            session, purpose, now, site_id=site_id, created_by_id=created_by_id, name=name
         )
+        return code
 
 
 async def add_invite(
