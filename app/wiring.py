@@ -34,7 +34,7 @@ from handlers import (
     system,
 )
 from handlers.commands import register_commands
-from handlers.notify import send_due_reminders, send_notices
+from handlers.notify import deliver_outbox, send_due_reminders
 from services import botinfo
 from services import privacy as privacy_service
 from services import updates as update_service
@@ -124,6 +124,10 @@ async def _on_start(application: AllianceApplication) -> None:
         application.job_queue.run_repeating(
             send_due_reminders, interval=timedelta(minutes=1), first=5, name="reminders"
         )
+        # Retries, and anything a crashed process left claimed once its lease ended.
+        application.job_queue.run_repeating(
+            deliver_outbox, interval=timedelta(seconds=5), first=1, name="outbox"
+        )
 
 
 async def _on_stop(application: AllianceApplication) -> None:
@@ -137,10 +141,8 @@ async def housekeeping(context: AllianceContext) -> None:
     now = services.clock.now()
     if is_quiet(now, services.settings.zone):
         return
-    notices = await privacy_service.housekeeping(
-        services.db, now, services.settings.retention_months
-    )
-    await send_notices(context, notices)
+    await privacy_service.housekeeping(services.db, now, services.settings.retention_months)
+    await deliver_outbox(context)
 
 
 async def forget_old_updates(context: AllianceContext) -> None:

@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.reminders_claim [--persons 2000] [--database-url URL]
 
 Seeds persons with three due reminders each (deadline, later, check) and times one
-`claim_due` pass: reading, pacing (3 a day, 7 a week) and marking them sent. Sending
-itself is Telegram's side and not measured here.
+`queue_due` pass: reading, pacing (3 a day, 7 a week), marking them queued and writing
+their outbox messages. Sending itself is the outbox sender's and not measured here.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bench import common
-from services.reminders import claim_due
+from services.reminders import queue_due
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import Person, Reminder
@@ -48,10 +48,10 @@ async def measure(persons: int, database_url: str) -> dict[str, float]:
                     )
                 )
     started = time.perf_counter()
-    claimed = await claim_due(db, NOW, ZoneInfo("Europe/Paris"))
+    claimed = await queue_due(db, NOW, ZoneInfo("Europe/Paris"))
     elapsed = time.perf_counter() - started
     await engine.dispose()
-    return {"reminders": persons * 3, "claimed": len(claimed), "seconds": elapsed}
+    return {"reminders": persons * 3, "claimed": claimed, "seconds": elapsed}
 
 
 def main() -> None:

@@ -463,7 +463,12 @@ Awaited = AwaitDate | AwaitNote | AwaitSiteSearch
 
 def encode(intent: Intent | Awaited) -> str:
     """The wire form; ValueError when it would not fit Telegram's 64 bytes."""
-    parts = [intent.TAG, *(_encode_field(getattr(intent, f.name)) for f in fields(intent))]
+    kinds = _field_kinds(type(intent))
+    values = [getattr(intent, f.name) for f in fields(intent)]
+    parts = [
+        intent.TAG,
+        *(_encode_field(kind, value) for kind, value in zip(kinds, values, strict=True)),
+    ]
     data = SEPARATOR.join(parts)
     if len(data.encode()) > MAX_BYTES:
         raise ValueError(f"{type(intent).__name__} encodes to over {MAX_BYTES} bytes")
@@ -531,7 +536,7 @@ def _field_kinds(cls: type[_Intent]) -> tuple[Any, ...]:
     return _KINDS[cls]
 
 
-def _encode_field(value: object) -> str:
+def _encode_field(kind: Any, value: object) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, Enum):
@@ -545,6 +550,9 @@ def _encode_field(value: object) -> str:
     if isinstance(value, frozenset):
         return ".".join(sorted(str(member.value) for member in value)) or "-"
     if isinstance(value, str):
+        pattern = _REF if kind is Ref else _NAME
+        if not pattern.fullmatch(value):  # it could never be decoded
+            raise ValueError(f"{value!r} is not a {getattr(kind, '__name__', kind)}")
         return value
     raise TypeError(f"no wire form for {type(value).__name__}")
 

@@ -68,6 +68,19 @@ class BotApiEmulator:
         self._socket: socket.socket | None = None
         self._port = 0
         self._host = "127.0.0.1"
+        self._faults: dict[str, list[ApiError]] = {}
+
+    # -- faults -----------------------------------------------------------------------------
+
+    def fail_next(
+        self, method: str, code: int, description: str, *, times: int = 1, retry_after: int = 0
+    ) -> None:
+        """The next `times` calls of `method` get Telegram's error answer instead of running:
+        a 429 with `retry_after`, a 502, a 403 … as the real server sends them."""
+        parameters = {"retry_after": retry_after} if retry_after else None
+        self._faults.setdefault(method, []).extend(
+            ApiError(code, description, parameters) for _ in range(times)
+        )
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -289,6 +302,8 @@ class BotApiEmulator:
                     f"{v.path}: {v.message}" if v.path else v.message for v in violations
                 )
                 raise ApiError(400, f"Bad Request: spec violation: {details}")
+            if self._faults.get(method):
+                raise self._faults[method].pop(0)
             handler = self._methods.handlers.get(method)
             result = await handler(params) if handler is not None else True
             status, body = 200, {"ok": True, "result": result}

@@ -10,11 +10,12 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from app.context import AllianceContext
 from core.screens import Screen
 from handlers import reply
-from handlers.common import visitor_of
+from handlers.common import visitor_of, way_on
 from screens import flow_admin as screens
 from screens import staff as staff_screens
 from services import flow_admin as flow_admin_service
 from services.authorisation import NotAllowed
+from services.staff import StaffView
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +31,15 @@ async def reload_flows(update: Update, context: AllianceContext) -> None:
 
 
 async def _answer(update: Update, context: AllianceContext, *, reload: bool) -> None:
-    t = context.scope.t
+    account, t = context.scope.account, context.scope.t
     try:
-        screen = await _page(context, reload=reload)
+        screens_ = [await _page(context, reload=reload)]
     except NotAllowed:
         log.info("flow management refused")
-        screen = staff_screens.not_allowed(t)
-    await reply.answer(update, context, t, screen)
+        staff = isinstance(account, StaffView)
+        screens_ = [staff_screens.not_allowed(t, to_staff_space=staff)]
+        screens_ += [] if staff else [way_on(account, t)]
+    await reply.answer(update, context, t, *screens_)
 
 
 async def _page(context: AllianceContext, *, reload: bool) -> Screen:

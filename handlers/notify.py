@@ -1,70 +1,98 @@
-"""Messages the bot sends on its own initiative (to staff or persons), after a use case."""
+"""The sender: messages the bot initiates, taken from the outbox, rendered in the
+recipient's language of the moment, sent, and each result recorded.
+
+It runs right after a use case that queued messages (so a staff action's notices leave at
+once), and from a job every few seconds (retries, reminders, anything a crash left).
+"""
 
 from __future__ import annotations
 
 import logging
 
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from app.context import AllianceContext
+from core.delivery import Failure
 from core.i18n import Translator
-from core.notices import Notice
 from core.screens import Screen
-from flows.model import Flow
 from handlers import reply
 from screens import notices as notice_screens
 from screens import procedures as procedure_screens
+from services import outbox
 from services import reminders as reminder_service
-from services.reminders import DueReminder
+from services.outbox import Delivery, DueReminder
 from storage.reminders import ReminderKind
 
 log = logging.getLogger(__name__)
 
 
-async def send_notices(context: AllianceContext, notices: list[Notice]) -> None:
-    """Best effort: someone who blocked the bot must not break the action that caused it."""
-    for notice in notices:
-        t = context.services.translations.get(notice.to.language)
-        kind = type(notice).__name__
-        try:
-            await reply.send(
-                context, notice.to.telegram_user_id, t, notice_screens.notice(t, notice)
-            )
-        except Forbidden:
-            log.info("notice %s not delivered: the bot is blocked", kind)
-        except TelegramError:
-            log.warning("notice %s not delivered", kind, exc_info=True)
+async def deliver_outbox(context: AllianceContext) -> int:
+    """Send what is due in the outbox; returns how many were sent."""
+    s = context.services
+    delivered = 0
+    while deliveries := await outbox.claim(s.db, s.clock.now()):
+        for delivery in deliveries:
+            delivered += await _deliver(context, delivery)
+        if len(deliveries) < outbox.BATCH:
+            break
+    return delivered
 
 
 async def send_due_reminders(context: AllianceContext) -> None:
-    """Stored reminders that are due, paced (quiet hours, 3 a day, 7 a week), sent once."""
+    """Reminders that are due, paced (quiet hours, 3 a day, 7 a week), queued once, sent."""
     s = context.services
-    for due in await reminder_service.claim_due(s.db, s.clock.now(), s.settings.zone):
-        flow = s.flows.registry.get(due.flow_id)
-        if flow is None:
-            continue
-        t = s.translations.get(due.language).in_zone(due.zone)
-        screen = _reminder_screen(t, flow, due)
-        if screen is None:
-            continue
-        try:
-            await reply.send(context, due.telegram_user_id, t, screen)
-        except Forbidden:
-            log.info("reminder not delivered: the bot is blocked")
-        except TelegramError:
-            log.warning("reminder not delivered", exc_info=True)
+    await reminder_service.queue_due(s.db, s.clock.now(), s.settings.zone)
+    await deliver_outbox(context)
 
 
-def _reminder_screen(t: Translator, flow: Flow, due: DueReminder) -> Screen | None:
-    match due.kind:
+async def _deliver(context: AllianceContext, delivery: Delivery) -> int:
+    s = context.services
+    t = s.translations.get(delivery.language).in_zone(delivery.zone or s.settings.zone)
+    screen = _screen(context, t, delivery)
+    if screen is None:  # a reminder of a flow taken out of service
+        await outbox.failed(s.db, delivery.id, Failure.REJECTED, s.clock.now())
+        return 0
+    kind = type(delivery.message).__name__
+    try:
+        (message,) = await reply.send(context, delivery.chat_id, t, screen)
+    except RetryAfter as flood:
+        wait = flood.retry_after
+        seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+        await outbox.failed(s.db, delivery.id, Failure.FLOOD, s.clock.now(), seconds)
+    except Forbidden:
+        log.info("%s not delivered: the bot is blocked", kind)
+        await outbox.failed(s.db, delivery.id, Failure.BLOCKED, s.clock.now())
+    except BadRequest:
+        log.warning("%s refused by Telegram", kind, exc_info=True)
+        await outbox.failed(s.db, delivery.id, Failure.REJECTED, s.clock.now())
+    except NetworkError:
+        log.info("%s not delivered this time (network); retried later", kind)
+        await outbox.failed(s.db, delivery.id, Failure.NETWORK, s.clock.now())
+    except TelegramError:
+        log.warning("%s not delivered", kind, exc_info=True)
+        await outbox.failed(s.db, delivery.id, Failure.REJECTED, s.clock.now())
+    else:
+        await outbox.sent(s.db, delivery.id, message.message_id, s.clock.now())
+        return 1
+    return 0
+
+
+def _screen(context: AllianceContext, t: Translator, delivery: Delivery) -> Screen | None:
+    message = delivery.message
+    if not isinstance(message, DueReminder):
+        return notice_screens.notice(t, message)
+    flow = context.services.flows.registry.get(message.flow_id)
+    if flow is None:
+        return None
+    match message.kind:
         case ReminderKind.DEADLINE:
-            rule = next((d for d in flow.deadlines if d.id == due.deadline_id), None)
-            if rule is None or due.deadline_on is None:
+            rule = next((d for d in flow.deadlines if d.id == message.deadline_id), None)
+            if rule is None or message.deadline_on is None:
                 return None
-            return procedure_screens.deadline_reminder(t, flow, rule.text, due.deadline_on)
+            return procedure_screens.deadline_reminder(t, flow, rule.text, message.deadline_on)
         case ReminderKind.CHECK:
-            if due.step_id is None:
+            if message.step_id is None:
                 return None
-            return procedure_screens.check_question(t, flow, due.step_id)
+            return procedure_screens.check_question(t, flow, message.step_id)
         case ReminderKind.LATER:
             return procedure_screens.later_reminder(t, flow)

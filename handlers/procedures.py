@@ -101,7 +101,8 @@ async def answer_typed_date(update: Update, context: AllianceContext, asked: Awa
     message = update.effective_message
     if await ready_person(update, context) is None or message is None:
         return
-    if flow is None:  # the flow was taken out of service meanwhile
+    if flow is None:  # the flow was taken out of service meanwhile: nothing to answer
+        await procedures_service.await_nothing(s.db, visitor_of(context))
         await reply.answer(update, context, t, screens.catalog(t, s.flows.registry))
         return
     acted = await procedures_service.answer_typed_date(

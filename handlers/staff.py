@@ -32,11 +32,10 @@ from core.intents import (
     StaffIntent,
     ViewPerson,
 )
-from core.notices import ReferentChanged
 from core.screens import Screen
 from handlers import reply
 from handlers.common import visitor_of, way_on
-from handlers.notify import send_notices
+from handlers.notify import deliver_outbox
 from screens import staff as screens
 from services import staff as staff_service
 from services import staff_views
@@ -59,7 +58,8 @@ async def staff_button(update: Update, context: AllianceContext, tap: StaffInten
     account, t = context.scope.account, context.scope.t
     if not isinstance(account, StaffView):
         log.info("staff function refused to a non-staff account")
-        await reply.answer(update, context, t, screens.not_allowed(t), way_on(account, t))
+        refused = screens.not_allowed(t, to_staff_space=False)
+        await reply.answer(update, context, t, refused, way_on(account, t))
         return
     try:
         screen = await _page(context, account, tap)
@@ -100,15 +100,15 @@ async def _page(context: AllianceContext, me: StaffView, tap: StaffIntent) -> Sc
         case ConfirmDeactivation(site=site_id, member=member_id):
             return screens.confirm_deactivation(t, site_id, member_id)
         case Deactivate(site=site_id, member=member_id):
-            notices = await staff_service.deactivate(s.db, user_id, site_id, member_id, now)
-            await send_notices(context, notices)
-            return screens.deactivated(t, sum(isinstance(n, ReferentChanged) for n in notices))
+            handed_over = await staff_service.deactivate(s.db, user_id, site_id, member_id, now)
+            await deliver_outbox(context)
+            return screens.deactivated(t, handed_over)
         case HandleChange(request=request_id):
             options = await staff_service.change_options(s.db, user_id, request_id, now)
             return screens.pick_referent(t, request_id, options)
         case Reassign(request=request_id, member=member_id):
-            notices = await staff_service.reassign(s.db, user_id, request_id, member_id, now)
-            await send_notices(context, notices)
+            await staff_service.reassign(s.db, user_id, request_id, member_id, now)
+            await deliver_outbox(context)
             return screens.reassigned(t)
         case _:
             assert_never(tap)

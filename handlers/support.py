@@ -22,7 +22,7 @@ from core.intents import (
 from core.screens import Screen
 from handlers import reply
 from handlers.common import ready_person, visitor_of
-from handlers.notify import send_notices
+from handlers.notify import deliver_outbox
 from screens import support as screens
 from services import sharing as sharing_service
 from services import support as support_service
@@ -79,11 +79,9 @@ async def ask_for_another_referent(update: Update, context: AllianceContext) -> 
     if await ready_person(update, context) is None:
         return
     s, t = context.services, context.scope.t
-    notices = await support_service.ask_for_another_referent(
-        s.db, visitor_of(context), s.clock.now()
-    )
+    await support_service.ask_for_another_referent(s.db, visitor_of(context), s.clock.now())
     await reply.answer(update, context, t, screens.change_requested(t))
-    await send_notices(context, notices)
+    await deliver_outbox(context)
 
 
 async def share(update: Update, context: AllianceContext, tap: SharingIntent) -> None:

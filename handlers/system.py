@@ -25,7 +25,10 @@ async def prepare(update: Update, context: AllianceContext) -> None:
     s = context.services
     user = update.effective_user
     visitor = Visitor(user.id, user.language_code) if user is not None else None
-    caller = await accounts.begin_update(s.db, update.update_id, visitor, s.clock.now())
+    tapped = update.callback_query is not None
+    caller = await accounts.begin_update(
+        s.db, update.update_id, visitor, s.clock.now(), tapped=tapped
+    )
     if caller is None:
         log.info("update %s already handled; skipped", update.update_id)
         raise ApplicationHandlerStop

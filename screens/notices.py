@@ -12,6 +12,7 @@ from core.notices import (
     ChangeRequested,
     Notice,
     PersonsReceived,
+    PersonUnreachable,
     ReferentChanged,
     RetentionErased,
     RetentionWarning,
@@ -53,5 +54,14 @@ def notice(t: Translator, item: Notice) -> Screen:
             return privacy.retention_erased(t)
         case SharingEnds():
             return privacy.sharing_ends(t)
+        case PersonUnreachable(person_id=person_id):
+            return Screen(
+                t._(
+                    "Je ne peux plus écrire à la personne n°{id} : elle a peut-être bloqué "
+                    "le bot. Vous pouvez la contacter autrement.",
+                    id=person_id,
+                ),
+                ((back(t),),),
+            )
         case _:
             assert_never(item)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from core.access import AuditOutcome, Role, StaffAction
-from core.i18n import N_, Translator
+from core.i18n import N_, Safe, Translator
 from core.intents import (
     AddInviteNote,
     ConfirmDeactivation,
@@ -71,7 +71,7 @@ def home(t: Translator, staff: StaffView) -> Screen:
     text = t._(
         "<b>Espace professionnel</b>\nBonjour {name}. Vos rôles : {roles}.",
         name=staff.name,
-        roles=roles,
+        roles=Safe(roles),
     )
     return Screen(text, column(*buttons))
 
@@ -194,7 +194,8 @@ def deactivated(t: Translator, handed_over: int) -> Screen:
             "C'est fait. {n} personne a été confiée à un·e autre référent·e.",
             "C'est fait. {n} personnes ont été confiées à d'autres référent·es.",
             handed_over,
-        )
+        ),
+        ((back(t),),),
     )
 
 
@@ -245,12 +246,15 @@ def pick_referent(t: Translator, request_id: int, referents: list[MemberLine]) -
 
 def reassigned(t: Translator) -> Screen:
     return Screen(
-        t._("C'est fait : la personne et son nouveau ou sa nouvelle référent·e sont prévenu·es.")
+        t._("C'est fait : la personne et son nouveau ou sa nouvelle référent·e sont prévenu·es."),
+        ((back(t),),),
     )
 
 
-def not_allowed(t: Translator) -> Screen:
-    return Screen(t._("Désolé, vous n'avez pas accès à cette fonction."), ((back(t),),))
+def not_allowed(t: Translator, *, to_staff_space: bool = True) -> Screen:
+    """A refusal; staff go back to their space, anyone else is shown their own way on."""
+    buttons = ((back(t),),) if to_staff_space else ()
+    return Screen(t._("Désolé, vous n'avez pas accès à cette fonction."), buttons)
 
 
 def back(t: Translator) -> Button:

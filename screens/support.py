@@ -93,7 +93,8 @@ def change_requested(t: Translator) -> Screen:
         t._(
             "Votre demande est transmise à l'équipe de votre structure. "
             "Quelqu'un reviendra vers vous. Vous n'avez rien d'autre à faire."
-        )
+        ),
+        ((back_to_menu(t),),),
     )
 
 

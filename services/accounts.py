@@ -43,24 +43,35 @@ class Caller:
 
 
 async def begin_update(
-    db: SessionFactory, update_id: int, visitor: Visitor | None, now: datetime
+    db: SessionFactory,
+    update_id: int,
+    visitor: Visitor | None,
+    now: datetime,
+    *,
+    tapped: bool = False,
 ) -> Caller | None:
-    """Claim the update and find who sent it; None when the update was handled already."""
+    """Claim the update and find who sent it; None when the update was handled already.
+    A tap (`tapped`) means the person moved on: a typed answer asked for before is no
+    longer awaited (the button that asks for one asks again)."""
     async with db.begin() as session:
         if not await update_store.claim_update(session, update_id, now):
             return None
         if visitor is None:
             return Caller(None, None)
-        return await _caller(session, visitor, now)
+        return await _caller(session, visitor, now, tapped)
 
 
-async def _caller(session: AsyncSession, visitor: Visitor, now: datetime) -> Caller:
+async def _caller(session: AsyncSession, visitor: Visitor, now: datetime, tapped: bool) -> Caller:
     member = await staff_store.find_staff(session, visitor.telegram_user_id)
     if member is not None:
+        if tapped:
+            member.awaiting = None
         return await _staff_caller(session, member, now)
     person = await onboarding.seen_person(session, visitor, now)
     if person is None:
         return Caller(None, None)
+    if tapped:
+        person.awaiting = None
     return Caller(await onboarding.view_of(session, person), await _zone_of(session, person))
 
 
@@ -87,5 +98,7 @@ async def set_language(
             if code not in SUPPORTED_LANGUAGES:
                 return None
             member.language = code
+            if member.deactivated_at is not None:
+                return FormerStaff(code)
             return await staff_view(session, member)
     return await onboarding.choose_language(db, visitor, code, now, default)

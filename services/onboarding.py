@@ -123,6 +123,7 @@ async def _find_or_add(
 def _seen(person: Person, now: datetime) -> None:
     person.last_seen_at = now
     person.retention_warned_at = None  # back in time: the erasure warning no longer holds
+    person.unreachable_at = None  # they write again, so they can be written to
 
 
 async def seen_person(session: AsyncSession, visitor: Visitor, now: datetime) -> Person | None:

@@ -9,8 +9,16 @@ from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.notices import Notice, Recipient, RetentionErased, RetentionWarning, SharingEnds
+from core.notices import (
+    Notice,
+    RetentionErased,
+    RetentionWarning,
+    SharingEnds,
+    ToFormerPerson,
+    ToPerson,
+)
 from core.sharing import REMIND_BEFORE_END, Area, needs_reminder
+from services import outbox
 from services.onboarding import Visitor
 from storage import counts
 from storage import help_requests as help_store
@@ -180,25 +188,28 @@ async def erase_person(session: AsyncSession, person: Person, now: datetime, rea
     await person_store.delete_person(session, person.id)
 
 
-async def housekeeping(db: SessionFactory, now: datetime, retention_months: int) -> list[Notice]:
-    """Retention and reminders, safe to run as often as wanted (each step is idempotent)."""
+async def housekeeping(db: SessionFactory, now: datetime, retention_months: int) -> int:
+    """Retention and reminders, safe to run as often as wanted (each step is idempotent).
+    Who must be told is queued in the outbox; returns how many messages were queued."""
     inactive_for = timedelta(days=round(retention_months * 30.44))
     notices: list[Notice] = []
     async with db.begin() as session:
         seen_before = now - inactive_for + WARN_BEFORE_ERASURE
         for person in await person_store.inactive_unwarned(session, seen_before):
             person.retention_warned_at = now
-            notices.append(RetentionWarning(_to(person)))
+            notices.append(RetentionWarning(ToPerson(person.id)))
         warned_before = now - WARN_BEFORE_ERASURE
         for person in await person_store.inactive_warned(
             session, now - inactive_for, warned_before
         ):
-            notices.append(RetentionErased(_to(person)))
+            goodbye = ToFormerPerson(person.telegram_user_id, person.language)
+            notices.append(RetentionErased(goodbye))
             await erase_person(session, person, now, "erased_after_inactivity")
         notices += await _remind_sharing_ends(session, now)
         await staff_store.delete_deactivated_before(session, now - STAFF_RETENTION)
         await invite_store.delete_expired_before(session, now - FORGET_INVITES_AFTER)
-    return notices
+        await outbox.queue(session, notices, now)
+    return len(notices)
 
 
 async def _remind_sharing_ends(session: AsyncSession, now: datetime) -> list[Notice]:
@@ -207,9 +218,5 @@ async def _remind_sharing_ends(session: AsyncSession, now: datetime) -> list[Not
         grant = sharing_store.grant_of(row)
         if grant is not None and needs_reminder(grant, False, now):
             row.reminded_at = now
-            notices.append(SharingEnds(_to(person)))
+            notices.append(SharingEnds(ToPerson(person.id)))
     return notices
-
-
-def _to(person: Person) -> Recipient:
-    return Recipient(person.telegram_user_id, person.language)

@@ -341,6 +341,14 @@ async def await_typed_date(db: SessionFactory, visitor: Visitor, flow: Flow) -> 
             person.awaiting = encode(AwaitDate(Name(flow.id)))
 
 
+async def await_nothing(db: SessionFactory, visitor: Visitor) -> None:
+    """The date asked for can no longer be answered (its flow was taken out of service)."""
+    async with db.begin() as session:
+        person = await person_store.find_person(session, visitor.telegram_user_id)
+        if person is not None:
+            person.awaiting = None
+
+
 async def _start(
     session: AsyncSession,
     person: Person,

@@ -1,69 +1,58 @@
-"""Sending stored reminders: due rows are claimed, paced and marked sent exactly once.
+"""Due reminders become outbox messages: claimed, paced and queued exactly once.
 
-The claim (sent_at set in the same transaction that reads the row, with row locks on
-PostgreSQL) makes a second worker skip what the first one took; a restart loses nothing
-because the rows are the schedule.
+The claim (`sent_at` set in the transaction that reads the row and writes its outbox
+message, with row locks on PostgreSQL) makes a second worker skip what the first one
+took; a restart loses nothing because the rows are the schedule, and the outbox delivers
+(and retries) what was queued.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.reminders import WEEK, when_allowed
+from services import outbox
 from storage import persons as person_store
 from storage import reminders as reminder_store
 from storage import sites as site_store
 from storage.db import SessionFactory
 from storage.models import Reminder
-from storage.reminders import ReminderKind
 
 BATCH = 500
 
 
-@dataclass(frozen=True)
-class DueReminder:
-    telegram_user_id: int
-    language: str
-    zone: ZoneInfo
-    kind: ReminderKind
-    flow_id: str
-    step_id: str | None
-    deadline_id: str | None
-    deadline_on: date | None
-
-
-async def claim_due(db: SessionFactory, now: datetime, default_zone: ZoneInfo) -> list[DueReminder]:
-    """Reminders to send now; the others that are due but paced are moved to their slot."""
+async def queue_due(db: SessionFactory, now: datetime, default_zone: ZoneInfo) -> int:
+    """Queue the reminders allowed now; the others that are due but paced are moved to
+    their next allowed slot. Returns how many were queued."""
     async with db.begin() as session:
         rows = await reminder_store.due(session, now)
         by_person: dict[int, list[Reminder]] = {}
         for row in rows:
             by_person.setdefault(row.person_id, []).append(row)
         person_ids = list(by_person)
-        claimed: list[DueReminder] = []
+        queued = 0
         for start in range(0, len(person_ids), BATCH):
             batch = person_ids[start : start + BATCH]
-            claimed += await _claim_batch(session, by_person, batch, now, default_zone)
-        return claimed
+            queued += await _queue_batch(session, by_person, batch, now, default_zone)
+        return queued
 
 
-async def _claim_batch(
+async def _queue_batch(
     session: AsyncSession,
     by_person: dict[int, list[Reminder]],
     person_ids: list[int],
     now: datetime,
     default_zone: ZoneInfo,
-) -> list[DueReminder]:
+) -> int:
     """Three queries for a whole batch of persons: persons, their sites, their recent sends."""
     persons = {p.id: p for p in await person_store.with_ids(session, person_ids)}
     site_ids = {p.site_id for p in persons.values() if p.site_id is not None}
     zones = {s.id: ZoneInfo(s.timezone) for s in await site_store.with_ids(session, site_ids)}
     sent = await reminder_store.sent_since(session, person_ids, now - WEEK)
-    claimed = []
+    queued = 0
     for person_id in person_ids:
         person = persons.get(person_id)
         if person is None:
@@ -77,16 +66,6 @@ async def _claim_batch(
                 continue
             row.sent_at = now
             history.append(now)
-            claimed.append(
-                DueReminder(
-                    person.telegram_user_id,
-                    person.language,
-                    zone,
-                    ReminderKind(row.kind),
-                    row.flow_id,
-                    row.step_id,
-                    row.deadline_id,
-                    row.deadline_on,
-                )
-            )
-    return claimed
+            await outbox.queue_reminder(session, row, now)
+            queued += 1
+    return queued

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.access import AuditOutcome, Role, StaffAction, Target
 from core.intents import Awaited, AwaitNote, decode_awaited, encode
 from core.invites import InviteStatus
-from core.notices import Notice, PersonsReceived, Recipient, ReferentChanged
+from core.notices import Notice, PersonsReceived, ReferentChanged, ToPerson, ToStaff
+from services import outbox
 from services.authorisation import NotAllowed, authorise, staff_transaction
 from services.invites import PERSON, InviteInfo, add_invite
 from storage import persons as person_store
@@ -20,7 +21,7 @@ from storage import sites as site_store
 from storage import staff as staff_store
 from storage.db import SessionFactory
 from storage.invites import get_invite
-from storage.models import Invite, Person, StaffMember
+from storage.models import Invite, StaffMember
 
 
 @dataclass(frozen=True)
@@ -164,8 +165,9 @@ async def team(
 
 async def deactivate(
     db: SessionFactory, telegram_user_id: int, site_id: int, member_id: int, now: datetime
-) -> list[Notice]:
-    """Remove a member from the site; their persons go to the least-loaded other referent."""
+) -> int:
+    """Remove a member from the site; their persons go to the least-loaded other referent,
+    and everyone concerned is told (outbox). Returns how many persons were handed over."""
     async with staff_transaction(db) as session:
         member = await staff_store.get_staff(session, member_id)
         member_sites = frozenset(s for s, _ in await staff_store.roles_of(session, member_id))
@@ -175,7 +177,9 @@ async def deactivate(
         await staff_store.remove_roles_on_site(session, member_id, site_id)
         if member_sites == {site_id}:
             member.deactivated_at = now
-        return await _hand_over_persons(session, member, site_id)
+        notices = await _hand_over_persons(session, member, site_id)
+        await outbox.queue(session, notices, now)
+        return sum(isinstance(notice, ReferentChanged) for notice in notices)
 
 
 async def _hand_over_persons(
@@ -190,13 +194,11 @@ async def _hand_over_persons(
         new = (
             await staff_store.get_staff(session, person.referent_id) if person.referent_id else None
         )
-        notices.append(ReferentChanged(_to(person), new.display_name if new else None))
+        notices.append(ReferentChanged(ToPerson(person.id), new.display_name if new else None))
         if new is not None:
             received[new.id] = received.get(new.id, 0) + 1
     for staff_id, count in received.items():
-        receiver = await staff_store.get_staff(session, staff_id)
-        assert receiver is not None
-        notices.append(PersonsReceived(_to(receiver), count))
+        notices.append(PersonsReceived(ToStaff(staff_id), count))
     return notices
 
 
@@ -242,7 +244,8 @@ async def pending_changes(
 
 async def reassign(
     db: SessionFactory, telegram_user_id: int, request_id: int, referent_id: int, now: datetime
-) -> list[Notice]:
+) -> None:
+    """The admin gives the person another referent; both are told (outbox)."""
     async with staff_transaction(db) as session:
         request = await change_store.get(session, request_id)
         if request is None or request.handled_at is not None:
@@ -263,10 +266,11 @@ async def reassign(
         assert person is not None
         person.referent_id = referent_id
         request.handled_at = now
-        return [
-            ReferentChanged(_to(person), new_referent.display_name),
-            PersonsReceived(_to(new_referent), 1),
+        notices: list[Notice] = [
+            ReferentChanged(ToPerson(person.id), new_referent.display_name),
+            PersonsReceived(ToStaff(new_referent.id), 1),
         ]
+        await outbox.queue(session, notices, now)
 
 
 async def change_options(
@@ -316,7 +320,3 @@ async def take_note(db: SessionFactory, telegram_user_id: int, asked: AwaitNote,
 
 def _own_unused_person_invite(invite: Invite, member: StaffMember) -> bool:
     return invite.purpose == PERSON and invite.created_by_id == member.id and invite.used_at is None
-
-
-def _to(account: Person | StaffMember) -> Recipient:
-    return Recipient(account.telegram_user_id, account.language)

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.intents import AwaitSiteSearch, encode
-from core.notices import ChangeRequested, Notice, Recipient
+from core.notices import ChangeRequested, ToStaff
 from core.sites import SiteSummary
 from core.sites import search as search_sites
+from services import outbox
 from services.onboarding import Visitor
 from storage import persons as person_store
 from storage import referent_changes as change_store
@@ -82,20 +83,17 @@ async def choose_site(db: SessionFactory, visitor: Visitor, site_id: int) -> Sup
         )
 
 
-async def ask_for_another_referent(
-    db: SessionFactory, visitor: Visitor, now: datetime
-) -> list[Notice]:
-    """Record the request and tell the site's admins; the bot itself never says no."""
+async def ask_for_another_referent(db: SessionFactory, visitor: Visitor, now: datetime) -> None:
+    """Record the request and tell the site's admins (outbox); the bot never says no."""
     async with db.begin() as session:
         person = await person_store.find_person(session, visitor.telegram_user_id)
         if person is None or person.site_id is None:
-            return []
-        if await change_store.pending_of(session, person.id) is None:
-            await change_store.add(session, person.id, person.site_id, now)
+            return
+        if await change_store.pending_of(session, person.id) is not None:
+            return  # the admins were told when it was asked
+        await change_store.add(session, person.id, person.site_id, now)
         admins = await staff_store.admins_of_site(session, person.site_id)
-        return [
-            ChangeRequested(Recipient(admin.telegram_user_id, admin.language)) for admin in admins
-        ]
+        await outbox.queue(session, [ChangeRequested(ToStaff(admin.id)) for admin in admins], now)
 
 
 def _summary(site: Site) -> SiteSummary:

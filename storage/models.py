@@ -58,6 +58,8 @@ class Person(Base):
     retention_warned_at: Mapped[datetime | None]
     # What the bot asked the person to type: a `core.intents.Awaited`, encoded.
     awaiting: Mapped[str | None] = mapped_column(String(64))
+    # Telegram refused a message: the person blocked the bot (cleared when they write).
+    unreachable_at: Mapped[datetime | None]
 
 
 class ConsentRecord(Base):
@@ -299,3 +301,35 @@ class StepEvent(Base):
     step_id: Mapped[str] = mapped_column(String(40))
     event: Mapped[str] = mapped_column(String(16))  # entered, done, stuck, abandoned
     on: Mapped[date] = mapped_column(Date)
+
+
+class OutboxMessage(Base):
+    """A message the bot sends on its own initiative, written in the transaction of the
+    change that causes it, then delivered (and retried) by the sender; its row records
+    what happened. The recipient is an account (its Telegram id is read at send time),
+    except for the goodbye to someone just erased, whose address is cleared once sent."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)  # only for an erased person
+    language: Mapped[str | None] = mapped_column(String(8))  # likewise
+    kind: Mapped[str] = mapped_column(String(40))  # a notice's kind, or "reminder"
+    payload: Mapped[str] = mapped_column(Text)  # the notice's fields, as JSON
+    reminder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminders.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

@@ -13,6 +13,7 @@ from storage.models import (
     ConsentRefusal,
     FlowProgress,
     HelpRequest,
+    OutboxMessage,
     Person,
     ReferentChangeRequest,
     Reminder,
@@ -68,6 +69,7 @@ async def delete_person(session: AsyncSession, person_id: int) -> None:
         update(AuditEntry).where(AuditEntry.person_id == person_id).values(person_id=None)
     )
     for table in (
+        OutboxMessage,
         ConsentRecord,
         SharingGrant,
         FlowProgress,

@@ -143,3 +143,7 @@ async def sent_since(
         if sent_at is not None:
             sent.setdefault(person_id, []).append(sent_at)
     return sent
+
+
+async def get(session: AsyncSession, reminder_id: int) -> Reminder | None:
+    return await session.get(Reminder, reminder_id)

@@ -190,3 +190,30 @@ async def test_an_update_costs_the_transactions_it_needs(
     transactions.clear()
     await bot.say(person, "01/11/2026")
     assert len(transactions) == 2, "who is writing, then the date answered"
+
+
+async def test_a_typed_answer_is_awaited_only_until_the_person_taps_something_else(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    person = emulator.user(1408, first_name="Eli")
+    await onboard(bot, person)
+    await open_flow(bot, person, CAF, QUARTERLY)
+    await bot.tap(person, "Continuer ➡️")
+    await bot.tap(person, "⌨️ Écrire la date")
+    back = await bot.tap(person, "⬅️ Retour")
+    assert "📅 Choisir la date" in back[-1].button_labels
+    later = await bot.say(person, "merci")
+    assert "Je n'ai pas compris cette date" not in texts(later)
+    assert "Je ne sais pas encore lire les messages écrits" in texts(later)
+    leads_on(later)
+
+
+async def test_a_person_asking_for_a_staff_function_is_refused_without_a_staff_button(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    person = emulator.user(1409, first_name="Fatou")
+    await onboard(bot, person)
+    refused = await bot.say(person, "/journal")
+    assert "pas accès" in refused[0].text and refused[0].button_labels == []
+    assert "⬅️ Espace professionnel" not in refused[-1].button_labels
+    assert "📋 Démarches" in refused[-1].button_labels

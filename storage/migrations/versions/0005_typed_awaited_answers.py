@@ -22,25 +22,26 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("persons", schema=None) as batch_op:
-        batch_op.alter_column(
-            "awaiting", existing_type=sa.String(length=24), type_=sa.String(length=64)
-        )
-    with op.batch_alter_table("staff_members", schema=None) as batch_op:
-        batch_op.alter_column(
-            "awaiting", existing_type=sa.String(length=40), type_=sa.String(length=64)
-        )
+    # SQLite does not enforce VARCHAR lengths, and altering a column there rebuilds the
+    # table: with foreign keys on, dropping the old table would cascade to every row that
+    # points at it. So the columns only grow where the length is real.
+    if op.get_bind().dialect.name != "sqlite":
+        _resize(persons=(24, 64), staff_members=(40, 64))
     op.execute("UPDATE persons SET awaiting = NULL WHERE awaiting LIKE 'date:%'")
 
 
 def downgrade() -> None:
     op.execute("UPDATE persons SET awaiting = NULL WHERE length(awaiting) > 24")
     op.execute("UPDATE staff_members SET awaiting = NULL WHERE length(awaiting) > 40")
-    with op.batch_alter_table("staff_members", schema=None) as batch_op:
-        batch_op.alter_column(
-            "awaiting", existing_type=sa.String(length=64), type_=sa.String(length=40)
-        )
-    with op.batch_alter_table("persons", schema=None) as batch_op:
-        batch_op.alter_column(
-            "awaiting", existing_type=sa.String(length=64), type_=sa.String(length=24)
+    if op.get_bind().dialect.name != "sqlite":
+        _resize(persons=(64, 24), staff_members=(64, 40))
+
+
+def _resize(**tables: tuple[int, int]) -> None:
+    for table, (before, after) in tables.items():
+        op.alter_column(
+            table,
+            "awaiting",
+            existing_type=sa.String(length=before),
+            type_=sa.String(length=after),
         )

@@ -1,0 +1,217 @@
+"""The outbox: every message the bot initiates is a row written with the change that
+causes it, then delivered by the sender (`handlers/notify.py`), which records each result.
+
+Delivery is at least once: a sender that dies after Telegram accepted a message and before
+its result is stored leaves the row claimed; when the claim's lease ends, another try
+sends it again (see docs/reliability.md). Everything else is exactly once: a row is
+claimed by one sender at a time, and its result is stored in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.delivery import Failure, GiveUp, Park, RetryAt, after_failure
+from core.notices import (
+    Notice,
+    PersonUnreachable,
+    Recipient,
+    ToFormerPerson,
+    ToPerson,
+    ToStaff,
+    from_payload,
+    to_payload,
+)
+from storage import outbox as outbox_store
+from storage import persons as person_store
+from storage import reminders as reminder_store
+from storage import sites as site_store
+from storage import staff as staff_store
+from storage.db import SessionFactory
+from storage.models import OutboxMessage, Reminder
+from storage.outbox import REMINDER, Status
+from storage.reminders import ReminderKind
+
+LEASE = timedelta(minutes=2)  # a claimed message not settled by then is tried again
+BATCH = 50
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A reminder to render at send time, from the flow as it is then."""
+
+    kind: ReminderKind
+    flow_id: str
+    step_id: str | None
+    deadline_id: str | None
+    deadline_on: date | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One claimed message, with its recipient's address and language as they are now."""
+
+    id: int
+    chat_id: int
+    language: str
+    zone: ZoneInfo | None  # the recipient's site's zone, if any
+    message: Notice | DueReminder
+
+
+async def queue(session: AsyncSession, notices: Iterable[Notice], now: datetime) -> None:
+    """Write notices to the outbox, inside the caller's transaction."""
+    for notice in notices:
+        kind, data = to_payload(notice)
+        payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        match notice.to:
+            case ToPerson(person_id=person_id):
+                await outbox_store.add(
+                    session, kind=kind, payload=payload, now=now, person_id=person_id
+                )
+            case ToStaff(staff_id=staff_id):
+                await outbox_store.add(
+                    session, kind=kind, payload=payload, now=now, staff_id=staff_id
+                )
+            case ToFormerPerson(telegram_user_id=chat_id, language=language):
+                await outbox_store.add(
+                    session, kind=kind, payload=payload, now=now, chat_id=chat_id, language=language
+                )
+
+
+async def queue_reminder(session: AsyncSession, reminder: Reminder, now: datetime) -> None:
+    await outbox_store.add(
+        session,
+        kind=REMINDER,
+        payload="{}",
+        now=now,
+        person_id=reminder.person_id,
+        reminder_id=reminder.id,
+    )
+
+
+async def claim(db: SessionFactory, now: datetime, limit: int = BATCH) -> list[Delivery]:
+    """Messages to send now. One whose reason has gone (a cancelled reminder, a deadline
+    passed, a recipient erased or no longer staff) is dropped here, not sent."""
+    async with db.begin() as session:
+        deliveries = []
+        for row in await outbox_store.claim(session, now, now + LEASE, limit):
+            delivery = await _delivery(session, row, now)
+            if delivery is None:
+                row.status, row.claimed_until = Status.DROPPED.value, None
+            else:
+                deliveries.append(delivery)
+        return deliveries
+
+
+async def sent(
+    db: SessionFactory, message_id: int, telegram_message_id: int, now: datetime
+) -> None:
+    async with db.begin() as session:
+        row = await outbox_store.get(session, message_id)
+        if row is None:
+            return
+        row.status, row.sent_at, row.claimed_until = Status.SENT.value, now, None
+        row.attempts += 1
+        row.telegram_message_id = telegram_message_id
+        row.chat_id = None  # an erased person's address is not kept once the goodbye is sent
+
+
+async def failed(
+    db: SessionFactory,
+    message_id: int,
+    failure: Failure,
+    now: datetime,
+    retry_after: float | None = None,
+) -> None:
+    """Record a failed try and decide: retry later, park, or give up. A person who blocked
+    the bot is marked unreachable, and their referent is told (once)."""
+    async with db.begin() as session:
+        row = await outbox_store.get(session, message_id)
+        if row is None:
+            return
+        row.attempts += 1
+        row.last_error, row.claimed_until = failure.value, None
+        match after_failure(failure, row.attempts, now, retry_after):
+            case RetryAt(at=at):
+                row.status, row.next_attempt_at = Status.PENDING.value, at
+            case Park():
+                row.status = Status.PARKED.value
+            case GiveUp():
+                row.status = Status.FAILED.value
+        if failure is Failure.BLOCKED and row.person_id is not None:
+            await _unreachable(session, row.person_id, now)
+
+
+async def _unreachable(session: AsyncSession, person_id: int, now: datetime) -> None:
+    person = await person_store.get_person(session, person_id)
+    if person is None or person.unreachable_at is not None:
+        return
+    person.unreachable_at = now
+    if person.referent_id is not None:
+        await queue(session, [PersonUnreachable(ToStaff(person.referent_id), person.id)], now)
+
+
+async def _delivery(session: AsyncSession, row: OutboxMessage, now: datetime) -> Delivery | None:
+    address = await _address(session, row)
+    if address is None:
+        return None
+    chat_id, language, zone = address
+    message: Notice | DueReminder | None
+    if row.kind == REMINDER:
+        message = await _due_reminder(session, row, now, zone)
+    else:
+        message = from_payload(
+            row.kind, json.loads(row.payload), _recipient(row, chat_id, language)
+        )
+    return None if message is None else Delivery(row.id, chat_id, language, zone, message)
+
+
+def _recipient(row: OutboxMessage, chat_id: int, language: str) -> Recipient:
+    if row.person_id is not None:
+        return ToPerson(row.person_id)
+    if row.staff_id is not None:
+        return ToStaff(row.staff_id)
+    return ToFormerPerson(chat_id, language)
+
+
+async def _address(
+    session: AsyncSession, row: OutboxMessage
+) -> tuple[int, str, ZoneInfo | None] | None:
+    if row.person_id is not None:
+        person = await person_store.get_person(session, row.person_id)
+        if person is None:
+            return None
+        site = await site_store.get_site(session, person.site_id) if person.site_id else None
+        return person.telegram_user_id, person.language, ZoneInfo(site.timezone) if site else None
+    if row.staff_id is not None:
+        member = await staff_store.get_staff(session, row.staff_id)
+        if member is None or member.deactivated_at is not None:
+            return None
+        return member.telegram_user_id, member.language, None
+    if row.chat_id is not None and row.language is not None:
+        return row.chat_id, row.language, None
+    return None
+
+
+async def _due_reminder(
+    session: AsyncSession, row: OutboxMessage, now: datetime, zone: ZoneInfo | None
+) -> DueReminder | None:
+    reminder = await reminder_store.get(session, row.reminder_id) if row.reminder_id else None
+    if reminder is None or reminder.cancelled_at is not None:
+        return None
+    today = now.astimezone(zone).date() if zone else now.date()
+    if reminder.deadline_on is not None and reminder.deadline_on < today:
+        return None  # never a reminder of a date already past
+    return DueReminder(
+        ReminderKind(reminder.kind),
+        reminder.flow_id,
+        reminder.step_id,
+        reminder.deadline_id,
+        reminder.deadline_on,
+    )

@@ -1,0 +1,123 @@
+"""Repository functions for the outbox: messages the bot initiates, and what became of them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage, Person, StaffRole
+
+REMINDER = "reminder"
+
+
+class Status(StrEnum):
+    PENDING = "pending"  # waiting for its (next) try
+    SENDING = "sending"  # claimed by a sender until `claimed_until`
+    SENT = "sent"
+    FAILED = "failed"  # final: blocked, or refused as it is
+    PARKED = "parked"  # tried too often: shown to the site's admins
+    DROPPED = "dropped"  # its reason went away before it was sent
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    kind: str,
+    payload: str,
+    now: datetime,
+    person_id: int | None = None,
+    staff_id: int | None = None,
+    chat_id: int | None = None,
+    language: str | None = None,
+    reminder_id: int | None = None,
+) -> OutboxMessage:
+    row = OutboxMessage(
+        person_id=person_id,
+        staff_id=staff_id,
+        chat_id=chat_id,
+        language=language,
+        kind=kind,
+        payload=payload,
+        reminder_id=reminder_id,
+        status=Status.PENDING.value,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(row)
+    return row
+
+
+async def claim(
+    session: AsyncSession, now: datetime, until: datetime, limit: int
+) -> list[OutboxMessage]:
+    """Due messages, and those a crashed sender held past its lease, taken until `until`;
+    locked on PostgreSQL so that another worker skips them."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            or_(
+                (OutboxMessage.status == Status.PENDING.value)
+                & (OutboxMessage.next_attempt_at <= now),
+                (OutboxMessage.status == Status.SENDING.value)
+                & (OutboxMessage.claimed_until < now),
+            )
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(await session.scalars(query))
+    for row in rows:
+        row.status, row.claimed_until = Status.SENDING.value, until
+    return rows
+
+
+async def get(session: AsyncSession, message_id: int) -> OutboxMessage | None:
+    return await session.get(OutboxMessage, message_id)
+
+
+async def drop_for_reminders(session: AsyncSession, reminder_ids: list[int]) -> None:
+    """Messages not sent yet whose reminders were cancelled: their reason has gone."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.reminder_id.in_(reminder_ids),
+            OutboxMessage.status == Status.PENDING.value,
+        )
+        .values(status=Status.DROPPED.value)
+    )
+
+
+async def undelivered_on_site(
+    session: AsyncSession, site_id: int, limit: int = 30
+) -> list[OutboxMessage]:
+    """Parked and failed messages to the site's persons and staff, newest first."""
+    staff_ids = select(StaffRole.staff_id).where(StaffRole.site_id == site_id)
+    person_ids = select(Person.id).where(Person.site_id == site_id)
+    return list(
+        await session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status.in_([Status.PARKED.value, Status.FAILED.value]),
+                or_(
+                    OutboxMessage.person_id.in_(person_ids),
+                    OutboxMessage.staff_id.in_(staff_ids),
+                ),
+            )
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    """How many messages are in each status (for health and metrics)."""
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    return {status: int(n) for status, n in rows}
