@@ -28,6 +28,7 @@ class StaffAction(StrEnum):
     VIEW_PERSON = "view_person"
     HANDLE_REFERENT_CHANGE = "handle_referent_change"
     MANAGE_FLOWS = "manage_flows"
+    READ_DELIVERIES = "read_deliveries"  # which messages could not be delivered, and why
 
 
 class AuditOutcome(StrEnum):
@@ -131,4 +132,5 @@ _RULES = {
     StaffAction.VIEW_PERSON: _view_person,
     StaffAction.HANDLE_REFERENT_CHANGE: _site_admin,
     StaffAction.MANAGE_FLOWS: _manage_flows,
+    StaffAction.READ_DELIVERIES: _site_admin,
 }

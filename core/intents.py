@@ -82,6 +82,7 @@ class SitePage(StrEnum):
     JOURNAL = "journal"
     CHANGES = "changes"
     PERSONS = "persons"
+    UNDELIVERED = "undelivered"
 
 
 @dataclass(frozen=True)

@@ -25,15 +25,18 @@ from storage.reminders import ReminderKind
 
 log = logging.getLogger(__name__)
 
+ROUNDS = 20  # batches per pass at most; the job's next pass takes the rest
+
 
 async def deliver_outbox(context: AllianceContext) -> int:
     """Send what is due in the outbox; returns how many were sent."""
     s = context.services
     delivered = 0
-    while deliveries := await outbox.claim(s.db, s.clock.now()):
+    for _ in range(ROUNDS):  # what a send queues (a referent told) leaves in the same pass
+        deliveries = await outbox.claim(s.db, s.clock.now())
         for delivery in deliveries:
             delivered += await _deliver(context, delivery)
-        if len(deliveries) < outbox.BATCH:
+        if not deliveries:
             break
     return delivered
 

@@ -147,6 +147,9 @@ async def _site_page(context: AllianceContext, tap: ShowSitePage) -> Screen:
         case SitePage.PERSONS:
             persons = await staff_views.my_persons(s.db, user_id, site_id, now)
             return screens.persons(t, site_id, persons)
+        case SitePage.UNDELIVERED:
+            lines = await staff_service.undelivered(s.db, user_id, site_id, now)
+            return screens.undelivered(t, lines)
         case _:
             assert_never(tap.page)
 

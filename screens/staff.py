@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from core.access import AuditOutcome, Role, StaffAction
+from core.delivery import Failure
 from core.i18n import N_, Safe, Translator
 from core.intents import (
     AddInviteNote,
@@ -26,7 +27,14 @@ from core.intents import (
 )
 from core.invites import InviteStatus
 from core.screens import Button, Label, Screen, column
-from services.staff import AuditLine, MemberLine, PendingChange, RoleView, StaffView
+from services.staff import (
+    AuditLine,
+    MemberLine,
+    PendingChange,
+    RoleView,
+    StaffView,
+    Undelivered,
+)
 from services.staff_views import PersonDetail, PersonLine
 
 ROLE_NAMES = {
@@ -45,6 +53,18 @@ ACTION_NAMES = {
     StaffAction.VIEW_PERSON: N_("consultation d'une personne"),
     StaffAction.HANDLE_REFERENT_CHANGE: N_("changement de référent·e"),
     StaffAction.MANAGE_FLOWS: N_("gestion des parcours"),
+    StaffAction.READ_DELIVERIES: N_("lecture des messages non remis"),
+}
+# What an undelivered message was about (its text is never shown to staff).
+MESSAGE_KINDS = {
+    "reminder": N_("un rappel"),
+    "PersonsReceived": N_("de nouvelles personnes suivies"),
+    "ChangeRequested": N_("une demande de changement de référent·e"),
+    "ReferentChanged": N_("un changement de référent·e"),
+    "RetentionWarning": N_("un avertissement avant effacement"),
+    "RetentionErased": N_("un effacement"),
+    "SharingEnds": N_("la fin d'un partage"),
+    "PersonUnreachable": N_("une personne injoignable"),
 }
 
 
@@ -65,6 +85,7 @@ def home(t: Translator, staff: StaffView) -> Screen:
         buttons.append(Button(t.label("👥 Équipe"), OpenSitePage(SitePage.TEAM)))
         buttons.append(Button(t.label("🔁 Demandes de changement"), OpenSitePage(SitePage.CHANGES)))
         buttons.append(Button(t.label("📜 Journal des accès"), OpenSitePage(SitePage.JOURNAL)))
+        buttons.append(Button(t.label("📭 Messages non remis"), OpenSitePage(SitePage.UNDELIVERED)))
     if staff.has(Role.MEDIATOR) or staff.has(Role.ADMIN):
         buttons.append(Button(t.label("🧭 Parcours"), ShowFlowsAdmin()))
     buttons.append(Button(t.label("🌐 Langue"), ShowLanguages()))
@@ -212,6 +233,29 @@ def journal(t: Translator, lines: list[AuditLine]) -> Screen:
     if len(rows) == 1:
         rows.append(t._("Aucun accès pour l'instant."))
     return Screen("\n".join(rows), ((back(t),),))
+
+
+def undelivered(t: Translator, lines: list[Undelivered]) -> Screen:
+    """Messages that could not be delivered: when, to whom, about what, and why."""
+    if not lines:
+        return Screen(t._("Tous les messages ont été remis."), ((back(t),),))
+    rows = [t._("<b>Messages non remis</b> (les 30 derniers)")]
+    for line in lines:
+        if line.person_id is not None:
+            who = t._("personne n°{id}", id=line.person_id)
+        else:
+            who = html.escape(line.staff_name or "?", quote=False)
+        what = t._(MESSAGE_KINDS[line.kind]) if line.kind in MESSAGE_KINDS else "?"
+        rows.append(f"• {t.moment(line.at, 'short')} — {who} — {what} — {_why(t, line)}")
+    return Screen("\n".join(rows), ((back(t),),))
+
+
+def _why(t: Translator, line: Undelivered) -> str:
+    if line.parked:
+        return t.ngettext("{n} essai sans succès", "{n} essais sans succès", line.attempts)
+    if line.reason is Failure.BLOCKED:
+        return t._("la personne a bloqué le bot")
+    return t._("refusé par Telegram")
 
 
 def changes(t: Translator, pending: list[PendingChange]) -> Screen:

@@ -9,12 +9,14 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access import AuditOutcome, Role, StaffAction, Target
+from core.delivery import Failure
 from core.intents import Awaited, AwaitNote, decode_awaited, encode
 from core.invites import InviteStatus
 from core.notices import Notice, PersonsReceived, ReferentChanged, ToPerson, ToStaff
 from services import outbox
 from services.authorisation import NotAllowed, authorise, staff_transaction
 from services.invites import PERSON, InviteInfo, add_invite
+from storage import outbox as outbox_store
 from storage import persons as person_store
 from storage import referent_changes as change_store
 from storage import sites as site_store
@@ -22,6 +24,7 @@ from storage import staff as staff_store
 from storage.db import SessionFactory
 from storage.invites import get_invite
 from storage.models import Invite, StaffMember
+from storage.outbox import Status as OutboxStatus
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,19 @@ class AuditLine:
     person_id: int | None
     action: StaffAction | None  # None: an action this version no longer has
     outcome: AuditOutcome
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    """A message that could not be delivered: when, to whom, what kind, why; no text."""
+
+    at: datetime
+    person_id: int | None
+    staff_name: str | None
+    kind: str  # a notice kind (`core.notices`) or "reminder"
+    parked: bool  # tried too often (else: final refusal)
+    reason: Failure | None
+    attempts: int
 
 
 @dataclass(frozen=True)
@@ -221,6 +237,31 @@ async def audit_log(
         ]
 
 
+async def undelivered(
+    db: SessionFactory, telegram_user_id: int, site_id: int, now: datetime
+) -> list[Undelivered]:
+    """The site's messages that were parked or refused, newest first."""
+    async with staff_transaction(db) as session:
+        await authorise(
+            session, telegram_user_id, StaffAction.READ_DELIVERIES, Target(site_id), now
+        )
+        lines = []
+        for row in await outbox_store.undelivered_on_site(session, site_id):
+            member = await staff_store.get_staff(session, row.staff_id) if row.staff_id else None
+            lines.append(
+                Undelivered(
+                    row.created_at,
+                    row.person_id,
+                    member.display_name if member else None,
+                    row.kind,
+                    row.status == OutboxStatus.PARKED,
+                    _failure(row.last_error),
+                    row.attempts,
+                )
+            )
+        return lines
+
+
 async def pending_changes(
     db: SessionFactory, telegram_user_id: int, site_id: int, now: datetime
 ) -> list[PendingChange]:
@@ -320,3 +361,9 @@ async def take_note(db: SessionFactory, telegram_user_id: int, asked: AwaitNote,
 
 def _own_unused_person_invite(invite: Invite, member: StaffMember) -> bool:
     return invite.purpose == PERSON and invite.created_by_id == member.id and invite.used_at is None
+
+
+def _failure(recorded: str | None) -> Failure | None:
+    if recorded is None or recorded not in Failure._value2member_map_:
+        return None
+    return Failure(recorded)

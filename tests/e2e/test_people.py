@@ -169,6 +169,7 @@ async def test_a_person_and_another_site_cannot_reach_staff_functions(
         encode(ShowSitePage(SitePage.TEAM, site_a)),
         encode(ShowSitePage(SitePage.JOURNAL, site_a)),
         encode(ShowSitePage(SitePage.CHANGES, site_a)),
+        encode(ShowSitePage(SitePage.UNDELIVERED, site_a)),
         encode(InviteAt(InviteFor.PERSON, site_a)),
         encode(InviteAt(InviteFor.ADMIN, site_a)),
         encode(Deactivate(site_a, referent_a)),

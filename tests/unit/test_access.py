@@ -37,6 +37,7 @@ ALLOWED: dict[StaffAction, set[str]] = {
     StaffAction.VIEW_PERSON: {"admin", "referent"},
     StaffAction.HANDLE_REFERENT_CHANGE: {"admin"},
     StaffAction.MANAGE_FLOWS: {"admin", "admin_other", "mediator"},
+    StaffAction.READ_DELIVERIES: {"admin"},
 }
 
 TARGETS = {

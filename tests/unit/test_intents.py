@@ -465,7 +465,7 @@ def test_int_fields_are_found() -> None:
     ids=lambda intent: type(intent).__name__,
 )
 def test_encode_refuses_data_over_64_bytes(intent: Intent | Awaited) -> None:
-    with pytest.raises(ValueError, match="64 bytes|is not a"):
+    with pytest.raises(ValueError, match=r"64 bytes|is not a"):
         encode(intent)
 
 
