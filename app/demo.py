@@ -23,7 +23,7 @@ from app.logs import configure_logging
 from app.settings import Settings
 from app.wiring import ALLOWED_UPDATES, build_application
 from emulator import BotApiEmulator, BotMessage, FakeUser
-from services.updates import forget_all_updates
+from services import inbox
 
 DEMO_TOKEN = "123456789:DEMO-no-real-token-needed-here"  # noqa: S105 - not a secret
 DEMO_BOT = "alliance_demo_bot"
@@ -51,7 +51,7 @@ async def _chat(
     application = build_application(settings, token=emulator.token, base_url=emulator.base_url)
     async with running(application, ALLOWED_UPDATES):
         services: Services = application.bot_data[SERVICES_KEY]
-        await forget_all_updates(services.db)
+        await inbox.forget_all(services.db)
         data = await seed(services.db, services.clock.now())
         user = emulator.user(DEMO_USER_ID, first_name="Camille", language_code=language)
         _print_banner(out, data)

@@ -9,14 +9,18 @@ The processor also counts finished updates, which the demo and tests wait on.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 REMEMBERED_DONE = 10_000
+
+log = logging.getLogger(__name__)
+Finish = Callable[[int], Awaitable[None]]
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -25,6 +29,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._chats: dict[int, _ChatQueue] = {}
         self._done: OrderedDict[int, None] = OrderedDict()
         self._changed = asyncio.Condition()
+        self.finish: Finish | None = None  # marks the update done in the inbox
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
@@ -33,6 +38,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         try:
             async with chat.lock:
                 await coroutine
+            await self._finish(update)
         finally:
             chat.waiting -= 1
             if chat.waiting == 0:
@@ -49,6 +55,16 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Wait until the update has gone through every handler (or failed)."""
         async with asyncio.timeout(within), self._changed:
             await self._changed.wait_for(lambda: update_id in self._done)
+
+    async def _finish(self, update: object) -> None:
+        """Handled (an error included, which the error handler answered): done in the inbox.
+        A process killed before this line handles the update again at its next start."""
+        if self.finish is None or not isinstance(update, Update):
+            return
+        try:
+            await self.finish(update.update_id)
+        except Exception:
+            log.warning("update %s handled but not marked done", update.update_id, exc_info=True)
 
     async def _mark_done(self, update: object) -> None:
         if not isinstance(update, Update):

@@ -6,6 +6,8 @@ Nothing connects, reads the environment or loads catalogs at import time.
 
 from __future__ import annotations
 
+import json
+import logging
 from datetime import timedelta
 
 from telegram import LinkPreviewOptions, Update
@@ -14,6 +16,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defau
 
 from app.clock import SystemClock
 from app.context import SERVICES_KEY, AllianceApplication, AllianceContext, Services
+from app.inbox import InboxQueue
 from app.processor import ChatOrderedProcessor
 from app.settings import ConfigError, Settings
 from core.clock import Clock
@@ -35,11 +38,12 @@ from handlers import (
 )
 from handlers.commands import register_commands
 from handlers.notify import deliver_outbox, send_due_reminders
-from services import botinfo
+from services import botinfo, inbox
 from services import privacy as privacy_service
-from services import updates as update_service
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
+
+log = logging.getLogger(__name__)
 
 # The update types Alliance reads; anything else is never fetched.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -56,12 +60,17 @@ def build_application(
     clock = clock or SystemClock()
     catalog = load_flows(settings, clock)
     engine = create_engine(settings.database_url)
+    db = create_session_factory(engine)
     processor = ChatOrderedProcessor()
+    processor.finish = lambda update_id: inbox.finish(db, update_id, clock.now())
+    queue = InboxQueue()
+    queue.bind(lambda update_id, payload: inbox.receive(db, update_id, payload, clock.now()))
     application: AllianceApplication = (
         ApplicationBuilder()
         .token(token or settings.require_token())
         .base_url(base_url or settings.telegram_api_url)
         .context_types(ContextTypes(context=AllianceContext))
+        .update_queue(queue)
         .concurrent_updates(processor)
         # Telegram allows a bot about 30 messages a second: a 9:00 wave of reminders is
         # paced instead of refused, and a "retry after" answer is waited out.
@@ -79,7 +88,7 @@ def build_application(
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
         engine=engine,
-        db=create_session_factory(engine),
+        db=db,
         translations=load_translations(settings.default_language, settings.zone),
         clock=clock,
         processor=processor,
@@ -112,6 +121,7 @@ def load_flows(settings: Settings, clock: Clock) -> FlowCatalog:
 async def _on_start(application: AllianceApplication) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await upgrade_to_head(services.engine)
+    await _replay_unfinished(application, services)
     await register_commands(application.bot, services.translations)
     await botinfo.remember(services.db, botinfo.BOT_USERNAME, application.bot.username)
     if application.job_queue is not None:
@@ -128,6 +138,17 @@ async def _on_start(application: AllianceApplication) -> None:
         application.job_queue.run_repeating(
             deliver_outbox, interval=timedelta(seconds=5), first=1, name="outbox"
         )
+
+
+async def _replay_unfinished(application: AllianceApplication, services: Services) -> None:
+    """Updates received but not done when the last process stopped are handled first."""
+    queue = application.update_queue
+    assert isinstance(queue, InboxQueue)
+    for update_id, payload in await inbox.unfinished(services.db):
+        update = Update.de_json(json.loads(payload), application.bot)
+        if update is not None:
+            log.info("update %s was not finished; handled again", update_id)
+            await queue.replay(update)
 
 
 async def _on_stop(application: AllianceApplication) -> None:
@@ -147,4 +168,4 @@ async def housekeeping(context: AllianceContext) -> None:
 
 async def forget_old_updates(context: AllianceContext) -> None:
     services = context.services
-    await update_service.forget_old_updates(services.db, services.clock.now())
+    await inbox.forget_old(services.db, services.clock.now())

@@ -31,6 +31,19 @@ class _CallbackQuery:
     answered: bool = False
 
 
+class Hold:
+    """Calls of one method held back by the test (see `BotApiEmulator.hold`)."""
+
+    def __init__(self) -> None:
+        self.reached = asyncio.Event()
+        self.released = asyncio.Event()
+        self.dropped = False
+
+    def release(self, *, drop: bool = False) -> None:
+        self.dropped = drop
+        self.released.set()
+
+
 class BotApiEmulator:
     """A fake Telegram Bot API server that checks every request against the official spec."""
 
@@ -69,6 +82,7 @@ class BotApiEmulator:
         self._port = 0
         self._host = "127.0.0.1"
         self._faults: dict[str, list[ApiError]] = {}
+        self._holds: dict[str, Hold] = {}
 
     # -- faults -----------------------------------------------------------------------------
 
@@ -81,6 +95,12 @@ class BotApiEmulator:
         self._faults.setdefault(method, []).extend(
             ApiError(code, description, parameters) for _ in range(times)
         )
+
+    def hold(self, method: str) -> Hold:
+        """The next calls of `method` wait until released: the bot is caught mid-handling,
+        to be killed there (`release(drop=True)` then answers them 502, with no effect)."""
+        hold = self._holds[method] = Hold()
+        return hold
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -304,6 +324,14 @@ class BotApiEmulator:
                 raise ApiError(400, f"Bad Request: spec violation: {details}")
             if self._faults.get(method):
                 raise self._faults[method].pop(0)
+            hold = self._holds.get(method)
+            if hold is not None:
+                hold.reached.set()
+                await hold.released.wait()
+                if self._holds.get(method) is hold:
+                    del self._holds[method]  # released: later calls go through
+                if hold.dropped:
+                    raise ApiError(502, "Bad Gateway")
             handler = self._methods.handlers.get(method)
             result = await handler(params) if handler is not None else True
             status, body = 200, {"ok": True, "result": result}

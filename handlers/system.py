@@ -14,6 +14,7 @@ from handlers import reply
 from screens import errors
 from services import accounts
 from services.onboarding import Visitor
+from storage.inbox import MAX_ATTEMPTS, Turn
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +30,13 @@ async def prepare(update: Update, context: AllianceContext) -> None:
     caller = await accounts.begin_update(
         s.db, update.update_id, visitor, s.clock.now(), tapped=tapped
     )
-    if caller is None:
+    if caller is Turn.ALREADY_DONE:
         log.info("update %s already handled; skipped", update.update_id)
         raise ApplicationHandlerStop
+    if caller is Turn.GIVEN_UP:
+        log.error("update %s cut short %d times; given up", update.update_id, MAX_ATTEMPTS)
+        raise ApplicationHandlerStop
+    assert not isinstance(caller, Turn)
     if caller.account is not None:
         language = caller.account.language
     else:

@@ -1,8 +1,8 @@
 """Who is writing: a staff member or a person (never both), found once per update.
 
-`begin_update` is the first thing every update costs: in one transaction it claims the
-update id (a redelivered update is handled once) and finds the account, its language and
-its site's time zone, so handlers never look them up again.
+`begin_update` is the first thing every update costs: in one transaction it starts the
+update in the inbox (a redelivered or finished update is not handled again) and finds the
+account, its language and its site's time zone, so handlers never look them up again.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from core.languages import SUPPORTED_LANGUAGES
 from services import onboarding
 from services.onboarding import PersonView, Visitor
 from services.staff import StaffView, staff_view
+from storage import inbox as inbox_store
 from storage import sites as site_store
 from storage import staff as staff_store
-from storage import updates as update_store
 from storage.db import SessionFactory
+from storage.inbox import Turn
 from storage.models import Person, StaffMember
 
 
@@ -49,13 +50,15 @@ async def begin_update(
     now: datetime,
     *,
     tapped: bool = False,
-) -> Caller | None:
-    """Claim the update and find who sent it; None when the update was handled already.
+) -> Caller | Turn:
+    """Start handling the update and find who sent it; a `Turn` instead when it must not be
+    handled (done already, or given up after breaking the process again and again).
     A tap (`tapped`) means the person moved on: a typed answer asked for before is no
     longer awaited (the button that asks for one asks again)."""
     async with db.begin() as session:
-        if not await update_store.claim_update(session, update_id, now):
-            return None
+        turn = await inbox_store.begin(session, update_id, now)
+        if turn is not Turn.HANDLE:
+            return turn
         if visitor is None:
             return Caller(None, None)
         return await _caller(session, visitor, now, tapped)

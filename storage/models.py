@@ -104,13 +104,19 @@ class Invite(Base):
     used_at: Mapped[datetime | None]
 
 
-class ProcessedUpdate(Base):
-    """Telegram update ids already handled, so a redelivered update is not handled twice."""
+class InboxUpdate(Base):
+    """Every update Telegram delivers, stored before Telegram is told it was received, so
+    that a crash mid-handling loses nothing: an update not done is handled again at start.
+    Its content (which holds what the person typed) is cleared once it is done; the id
+    stays two days, so that a redelivered update is recognised and skipped."""
 
-    __tablename__ = "processed_updates"
+    __tablename__ = "inbox"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime] = mapped_column(index=True)
+    payload: Mapped[str | None] = mapped_column(Text)  # the update as Telegram sent it
+    received_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # handling started this often
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class Site(Base):

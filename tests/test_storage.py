@@ -14,9 +14,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, String, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services import updates as update_service
-from services.accounts import begin_update
+from services import inbox
+from services.accounts import Caller, begin_update
 from storage.db import create_engine, create_session_factory
+from storage.inbox import MAX_ATTEMPTS, Turn
 from storage.migrate import alembic_config, current_revision, upgrade_to_head
 from storage.models import Base
 
@@ -114,14 +115,33 @@ async def test_downgrade_to_base_and_up_again(engine: AsyncEngine) -> None:
     assert await current_revision(engine) is not None
 
 
-async def test_an_update_is_claimed_once_and_forgotten_later(engine: AsyncEngine) -> None:
+async def test_an_update_is_stored_once_handled_once_and_forgotten_later(
+    engine: AsyncEngine,
+) -> None:
     await upgrade_to_head(engine)
     db = create_session_factory(engine)
-    assert await begin_update(db, 42, None, NOW) is not None
-    assert await begin_update(db, 42, None, NOW + timedelta(minutes=1)) is None
-    assert await update_service.forget_old_updates(db, NOW + timedelta(days=1)) == 0
-    assert await update_service.forget_old_updates(db, NOW + timedelta(days=3)) == 1
-    assert await begin_update(db, 42, None, NOW + timedelta(days=3)) is not None
+    assert await inbox.receive(db, 42, '{"update_id": 42}', NOW)
+    assert not await inbox.receive(db, 42, '{"update_id": 42}', NOW), "a redelivery"
+    assert await inbox.unfinished(db) == [(42, '{"update_id": 42}')]
+    assert isinstance(await begin_update(db, 42, None, NOW), Caller)
+    await inbox.finish(db, 42, NOW)
+    assert await inbox.unfinished(db) == [], "done: its content is gone"
+    assert await begin_update(db, 42, None, NOW + timedelta(minutes=1)) is Turn.ALREADY_DONE
+    assert await inbox.forget_old(db, NOW + timedelta(days=1)) == 0
+    assert await inbox.forget_old(db, NOW + timedelta(days=3)) == 1
+    assert isinstance(await begin_update(db, 42, None, NOW + timedelta(days=3)), Caller)
+
+
+async def test_an_update_that_keeps_breaking_its_handling_is_given_up(
+    engine: AsyncEngine,
+) -> None:
+    await upgrade_to_head(engine)
+    db = create_session_factory(engine)
+    assert await inbox.receive(db, 7, '{"update_id": 7}', NOW)
+    for _ in range(MAX_ATTEMPTS):  # each start, then the process dies before it is done
+        assert isinstance(await begin_update(db, 7, None, NOW), Caller)
+    assert await begin_update(db, 7, None, NOW) is Turn.GIVEN_UP
+    assert await inbox.unfinished(db) == []
 
 
 async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:

@@ -171,25 +171,26 @@ def transactions(bot: BotHarness) -> Iterator[list[str]]:
 async def test_an_update_costs_the_transactions_it_needs(
     bot: BotHarness, emulator: BotApiEmulator, transactions: list[str]
 ) -> None:
-    """Who is writing is found once: a typed message costs two transactions (who, then
-    the menu's procedures in progress), a step tap two (who, then the step)."""
+    """Who is writing is found once. A typed message costs four transactions: stored in
+    the inbox before Telegram is told, who is writing, the use case (the menu's procedures
+    in progress), done in the inbox; a step tap and a typed date likewise."""
     person = emulator.user(1407, first_name="Dara")
     await onboard(bot, person)
     first = await open_flow(bot, person, CAF, QUARTERLY)
 
     transactions.clear()
     await bot.say(person, "bonjour")
-    assert len(transactions) == 2
+    assert len(transactions) == 4
 
     transactions.clear()
     await bot.tap(person, "Continuer ➡️", message_id=first[-1].message_id)
-    assert len(transactions) == 2
+    assert len(transactions) == 4
 
     await advance_until(bot, person, "⌨️ Écrire la date")
     await bot.tap(person, "⌨️ Écrire la date")
     transactions.clear()
     await bot.say(person, "01/11/2026")
-    assert len(transactions) == 2, "who is writing, then the date answered"
+    assert len(transactions) == 4, "stored, who is writing, the date answered, done"
 
 
 async def test_a_typed_answer_is_awaited_only_until_the_person_taps_something_else(

@@ -79,6 +79,12 @@ def test_db_upgrade_creates_the_default_sqlite_database(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "alliance.db").is_file()
 
 
+async def _confirmed(emulator: BotApiEmulator, update_id: int) -> None:
+    async with asyncio.timeout(30):
+        while any(p.update_id == update_id for p in emulator.queue.pending):
+            await asyncio.sleep(0.05)
+
+
 async def _wait_for(user: FakeUser, text: str, after: int) -> BotMessage:
     return await user.wait_for_message(lambda m: text in m.text, after_update=after, timeout=30)
 
@@ -118,6 +124,46 @@ async def test_a_crash_mid_onboarding_loses_nothing(tmp_path: Path) -> None:
         if first.poll() is None:
             first.kill()
         first.communicate()
+        await emulator.stop()
+
+
+async def test_a_tap_being_handled_when_the_bot_is_killed_is_answered_after_restart(
+    tmp_path: Path,
+) -> None:
+    """SIGKILL while the answer to a tap is on its way: Telegram had been told the update
+    was received, so only the inbox can bring it back; the restarted bot answers it."""
+    emulator = BotApiEmulator(token=SECRET_TOKEN, bot_username="alliance_process_bot")
+    await emulator.start()
+    env = environment(
+        TELEGRAM_BOT_TOKEN=SECRET_TOKEN,
+        TELEGRAM_API_URL=emulator.base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+    )
+    first = _bot("run", env=env, cwd=tmp_path)
+    second: subprocess.Popen[str] | None = None
+    try:
+        user = emulator.user(902, first_name="Sami", language_code="fr")
+        await _wait_for(user, "Dans quelle langue", await user.send_text("/start"))
+        held = emulator.hold("sendMessage")
+        tap = await user.tap("✓ Français")
+        await asyncio.wait_for(held.reached.wait(), 30)  # the consent question is being sent
+        await _confirmed(emulator, tap)  # the next poll told Telegram the tap was received
+
+        first.send_signal(signal.SIGKILL)
+        await asyncio.to_thread(first.wait, 30)
+        held.release(drop=True)  # that call never reached Telegram
+        assert not [p for p in emulator.queue.pending if p.update_id == tap], "confirmed"
+
+        second = _bot("run", env=env, cwd=tmp_path)
+        await _wait_for(user, "Avant de commencer", tap)
+        consent = [m for m in user.messages_since(tap) if "Avant de commencer" in m.text]
+        assert len(consent) == 1, "answered once"
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGINT)
+                _, err = await asyncio.to_thread(process.communicate, None, 60)
+                assert SECRET_TOKEN.split(":")[1] not in err and "Sami" not in err
         await emulator.stop()
 
 

@@ -1,0 +1,39 @@
+"""The inbox's use cases: receive an update before Telegram is told, finish it once
+handled, find what a stopped process left, forget ids Telegram can no longer redeliver."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from storage import inbox as inbox_store
+from storage.db import SessionFactory
+
+# Telegram keeps an undelivered update for at most 24 hours; two days is a safe margin.
+REMEMBER_UPDATES_FOR = timedelta(days=2)
+
+
+async def receive(db: SessionFactory, update_id: int, payload: str, now: datetime) -> bool:
+    """Store a new update; False when it was received already (a redelivery)."""
+    async with db.begin() as session:
+        return await inbox_store.store(session, update_id, payload, now)
+
+
+async def finish(db: SessionFactory, update_id: int, now: datetime) -> None:
+    async with db.begin() as session:
+        await inbox_store.finish(session, update_id, now)
+
+
+async def unfinished(db: SessionFactory) -> list[tuple[int, str]]:
+    async with db.begin() as session:
+        return await inbox_store.unfinished(session)
+
+
+async def forget_old(db: SessionFactory, now: datetime) -> int:
+    async with db.begin() as session:
+        return await inbox_store.forget_done_before(session, now - REMEMBER_UPDATES_FOR)
+
+
+async def forget_all(db: SessionFactory) -> None:
+    """For the demo: its fresh in-process Bot API numbers updates from 1 again."""
+    async with db.begin() as session:
+        await inbox_store.forget_all(session)

@@ -1,0 +1,74 @@
+"""Repository functions for the inbox: updates stored on arrival, marked done once handled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import InboxUpdate
+
+MAX_ATTEMPTS = 3  # an update whose handling was cut short this often is given up
+
+
+class Turn(StrEnum):
+    """What to do with an update about to be handled."""
+
+    HANDLE = "handle"
+    ALREADY_DONE = "done"  # a redelivery, or a replay of what was finished
+    GIVEN_UP = "given_up"  # it kept breaking the process: not tried again
+
+
+async def store(session: AsyncSession, update_id: int, payload: str, now: datetime) -> bool:
+    """Keep a new update; False when it was received already."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(InboxUpdate)
+        .values(update_id=update_id, payload=payload, received_at=now, attempts=0)
+        .on_conflict_do_nothing()
+        .returning(InboxUpdate.update_id)
+    )
+    return (await session.scalar(statement)) is not None
+
+
+async def begin(session: AsyncSession, update_id: int, now: datetime) -> Turn:
+    """Count a start of handling, unless the update is done or keeps failing."""
+    row = await session.get(InboxUpdate, update_id, with_for_update=True)
+    if row is None:  # handed to the bot some other way (tests, a future entry point)
+        session.add(InboxUpdate(update_id=update_id, received_at=now, attempts=1))
+        return Turn.HANDLE
+    if row.done_at is not None:
+        return Turn.ALREADY_DONE
+    row.attempts += 1
+    if row.attempts > MAX_ATTEMPTS:
+        row.done_at, row.payload = now, None
+        return Turn.GIVEN_UP
+    return Turn.HANDLE
+
+
+async def finish(session: AsyncSession, update_id: int, now: datetime) -> None:
+    row = await session.get(InboxUpdate, update_id)
+    if row is not None and row.done_at is None:
+        row.done_at, row.payload = now, None
+
+
+async def unfinished(session: AsyncSession) -> list[tuple[int, str]]:
+    """Updates received but not done (the process stopped while they waited or ran)."""
+    rows = await session.execute(
+        select(InboxUpdate.update_id, InboxUpdate.payload)
+        .where(InboxUpdate.done_at.is_(None), InboxUpdate.payload.is_not(None))
+        .order_by(InboxUpdate.update_id)
+    )
+    return [(update_id, payload) for update_id, payload in rows if payload is not None]
+
+
+async def forget_done_before(session: AsyncSession, before: datetime) -> int:
+    result = await session.execute(delete(InboxUpdate).where(InboxUpdate.done_at < before))
+    return int(getattr(result, "rowcount", 0))
+
+
+async def forget_all(session: AsyncSession) -> None:
+    await session.execute(delete(InboxUpdate))
