@@ -80,8 +80,9 @@ def test_db_upgrade_creates_the_default_sqlite_database(tmp_path: Path) -> None:
 
 
 async def _confirmed(emulator: BotApiEmulator, update_id: int) -> None:
+    """Until the bot's next poll confirms the update (another process: no event to await)."""
     async with asyncio.timeout(30):
-        while any(p.update_id == update_id for p in emulator.queue.pending):
+        while any(p.update_id == update_id for p in emulator.queue.pending):  # noqa: ASYNC110
             await asyncio.sleep(0.05)
 
 
