@@ -21,6 +21,8 @@ import sys
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from telegram.error import InvalidToken, NetworkError
+
 from app import admin_cli
 from app.clock import SystemClock
 from app.logs import configure_logging
@@ -35,6 +37,10 @@ from storage.migrate import upgrade_to_head
 log = logging.getLogger("alliance")
 
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Telegram unreachable at start (a network blip) is retried this often, with backoff.
+START_RETRIES = 5
+TOKEN_REJECTED = "Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather"  # noqa: S105
+UNREACHABLE = "Telegram cannot be reached at TELEGRAM_API_URL"
 
 
 def run(settings: Settings, webhook: str | None, listen: str | None, secret: str | None) -> None:
@@ -43,7 +49,7 @@ def run(settings: Settings, webhook: str | None, listen: str | None, secret: str
     application = build_application(settings)
     if webhook is None:
         log.info("starting in long-polling mode")
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=START_RETRIES)
         return
     host, port = _parse_listen(listen or "0.0.0.0:8443")
     log.info("starting in webhook mode on %s:%s", host, port)
@@ -54,6 +60,7 @@ def run(settings: Settings, webhook: str | None, listen: str | None, secret: str
         webhook_url=webhook,
         secret_token=secret,
         allowed_updates=ALLOWED_UPDATES,
+        bootstrap_retries=START_RETRIES,
     )
 
 
@@ -116,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    settings: Settings | None = None
     try:
         settings = load_settings()
         if arguments.command == "run":
@@ -142,7 +150,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"alliance: configuration error: {error}", file=sys.stderr)
         return 2
+    except InvalidToken:
+        print(f"alliance: {TOKEN_REJECTED}", file=sys.stderr)
+        return 2
+    except NetworkError as error:
+        reason = _redacted(str(error), settings.telegram_token if settings else None)
+        print(f"alliance: {UNREACHABLE} ({reason})", file=sys.stderr)
+        return 2
     return 0
+
+
+def _redacted(text: str, token: str | None) -> str:
+    """Nothing printed ever holds the token, even an error message from a library."""
+    return text.replace(token, "<token>") if token else text
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import argparse
 from typing import TextIO
 
 from telegram import Bot
+from telegram.error import TelegramError
 
 from app.clock import SystemClock
 from app.settings import ConfigError, Settings
@@ -109,8 +110,13 @@ async def _invite(
 
 
 async def _bot_username(settings: Settings, db: SessionFactory) -> str | None:
+    """The bot's username for the link: remembered by the running bot, else asked of
+    Telegram; None when Telegram cannot say (the code printed still works)."""
     known = await botinfo.recall(db, botinfo.BOT_USERNAME)
     if known or not settings.telegram_token:
         return known
-    async with Bot(settings.telegram_token, base_url=settings.telegram_api_url) as bot:
-        return bot.username
+    try:
+        async with Bot(settings.telegram_token, base_url=settings.telegram_api_url) as bot:
+            return bot.username
+    except TelegramError:
+        return None

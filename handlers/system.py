@@ -6,6 +6,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from telegram import Update
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from app.context import AllianceContext, Scope
@@ -48,14 +49,41 @@ async def prepare(update: Update, context: AllianceContext) -> None:
 
 
 async def report_error(update: object, context: AllianceContext) -> None:
-    """Log what is needed to fix it (never message text) and tell the person kindly."""
+    """Log what is needed to fix it (never message text) and tell the person kindly, once.
+
+    Then no other handler runs for this update: a failure before the handlers (the
+    database, say) must not lead to a second failure and a second apology. A failure to
+    reach Telegram is not apologised for: the person's action was saved, the apology
+    would most likely not get through either, and the button's spinner is stopped."""
     kind = _update_kind(update)
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("error while handling update %s (%s)", update_id, kind, exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
+    if isinstance(update, Update) and _is_private(update):
+        if _unreachable_telegram(context.error):
+            await _stop_spinner(update)
+        else:
+            await _apologise(update, context)
+    raise ApplicationHandlerStop
+
+
+def _is_private(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type == "private"
+
+
+def _unreachable_telegram(error: Exception | None) -> bool:
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
+async def _stop_spinner(update: Update) -> None:
+    if update.callback_query is None:
         return
-    if update.effective_chat.type != "private":
-        return
+    try:
+        await reply.acknowledge(update.callback_query)
+    except TelegramError:
+        log.info("could not stop the spinner of update %s", update.update_id)
+
+
+async def _apologise(update: Update, context: AllianceContext) -> None:
     translations = context.services.translations
     code = update.effective_user.language_code if update.effective_user else None
     t = translations.get(match_language(code, translations.default))

@@ -168,6 +168,50 @@ async def test_a_tap_being_handled_when_the_bot_is_killed_is_answered_after_rest
         await emulator.stop()
 
 
+async def test_a_token_telegram_rejects_is_one_line_and_exit_2_never_the_token(
+    tmp_path: Path,
+) -> None:
+    emulator = BotApiEmulator(token=SECRET_TOKEN)
+    await emulator.start()
+    wrong = "555555:a-token-telegram-does-not-know-xyz"
+    env = environment(
+        TELEGRAM_BOT_TOKEN=wrong,
+        TELEGRAM_API_URL=emulator.base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+    )
+    try:
+        process = _bot("run", env=env, cwd=tmp_path)
+        out, err = await asyncio.to_thread(process.communicate, None, 60)
+    finally:
+        await emulator.stop()
+    assert process.returncode == 2
+    assert err.strip().splitlines()[-1] == (
+        "alliance: Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather"
+    )
+    assert wrong.split(":")[1] not in out + err, "the token is never printed"
+
+
+def test_invite_prints_its_code_when_telegram_cannot_be_reached(tmp_path: Path) -> None:
+    env = environment(
+        TELEGRAM_BOT_TOKEN=SECRET_TOKEN,
+        TELEGRAM_API_URL="http://127.0.0.1:9/bot",  # nothing listens there
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+    )
+    added = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "site", "add", "--name", "CCAS",
+         "--timezone", "Europe/Paris", "--holidays", "metropole"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "invite", "admin", "--site", "CCAS"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "code: " in done.stdout
+    assert SECRET_TOKEN.split(":")[1] not in done.stdout + done.stderr
+
+
 def test_the_demo_runs_with_no_token_and_no_network(tmp_path: Path) -> None:
     process = _bot("demo", env=environment(), cwd=tmp_path)
     out, err = process.communicate("/start\n1\n1\n", timeout=120)

@@ -1,0 +1,41 @@
+"""Faults seen when the bot was tried under stress, each answered as a person would want:
+one apology, not two; no apology for a step that was saved; no spinner left turning."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from emulator import BotApiEmulator
+from tests.e2e.steps import CAF, onboard, open_flow
+from tests.harness import BotHarness, texts
+
+SORRY = "Désolé, un problème est survenu"
+
+
+async def test_a_database_failure_gets_one_apology_not_two(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    person = emulator.user(1901, first_name="Ana")
+    await onboard(bot, person)
+    async with bot.services.engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE persons RENAME TO persons_away"))
+    try:
+        answer = await bot.say(person, "/menu")
+    finally:
+        async with bot.services.engine.begin() as connection:
+            await connection.execute(text("ALTER TABLE persons_away RENAME TO persons"))
+    assert [m.text for m in answer].count(next(m.text for m in answer if SORRY in m.text)) == 1
+    assert len(answer) == 1, texts(answer)
+
+
+async def test_a_saved_step_whose_answer_was_lost_gets_no_apology(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    person = emulator.user(1902, first_name="Binta")
+    await onboard(bot, person)
+    first = await open_flow(bot, person, CAF, "Déclarer mes ressources tous les 3 mois")
+    emulator.fail_next("sendMessage", 502, "Bad Gateway")
+    lost = await bot.tap(person, "Continuer ➡️", message_id=first[-1].message_id)
+    assert SORRY not in texts(lost), "the step was saved: no apology"
+    again = await bot.tap(person, "Continuer ➡️", message_id=first[-1].message_id)
+    assert "Ce bouton est ancien" in again[0].text and "étape 2 sur" in again[0].text
