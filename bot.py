@@ -1,7 +1,7 @@
 """Alliance's command line. The wiring itself is `app.wiring.build_application`.
 
     python bot.py run                      long polling
-    python bot.py run --webhook URL --listen HOST:PORT --secret TOKEN
+    python bot.py run --webhook URL --listen HOST:PORT   (secret: TELEGRAM_WEBHOOK_SECRET)
     python bot.py demo [--db FILE]         the real bot on an in-process Bot API, in a terminal
     python bot.py db upgrade               migrate the database to the latest schema
     python bot.py flows check | graph ID   validate the flows / draw one (Mermaid and SVG)
@@ -25,6 +25,8 @@ from telegram.error import InvalidToken, NetworkError
 
 from app import admin_cli
 from app.clock import SystemClock
+from app.context import SERVICES_KEY, Services
+from app.lifecycle import Webhook, serve_webhook
 from app.logs import configure_logging
 from app.settings import ConfigError, Settings, load_settings
 from app.wiring import ALLOWED_UPDATES, build_application
@@ -43,25 +45,22 @@ TOKEN_REJECTED = "Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather
 UNREACHABLE = "Telegram cannot be reached at TELEGRAM_API_URL"
 
 
-def run(settings: Settings, webhook: str | None, listen: str | None, secret: str | None) -> None:
+def run(settings: Settings, webhook: str | None, listen: str | None, secret: str | None) -> int:
+    """Until stopped by a signal (exit 0) or by the watchdog (the database gone: exit 3)."""
     token = settings.require_token()
-    configure_logging(secrets=[token])
+    configure_logging(secrets=[token, secret or ""])
     application = build_application(settings)
     if webhook is None:
         log.info("starting in long-polling mode")
         application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=START_RETRIES)
-        return
-    host, port = _parse_listen(listen or "0.0.0.0:8443")
-    log.info("starting in webhook mode on %s:%s", host, port)
-    application.run_webhook(
-        listen=host,
-        port=port,
-        url_path=urlsplit(webhook).path.lstrip("/"),
-        webhook_url=webhook,
-        secret_token=secret,
-        allowed_updates=ALLOWED_UPDATES,
-        bootstrap_retries=START_RETRIES,
-    )
+    else:
+        host, port = _parse_listen(listen or "0.0.0.0:8443")
+        log.info("starting in webhook mode on %s:%s", host, port)
+        path = urlsplit(webhook).path.lstrip("/")
+        hook = Webhook(url=webhook, listen=host, port=port, path=path, secret=secret or "")
+        serve_webhook(application, hook, ALLOWED_UPDATES)
+    services: Services = application.bot_data[SERVICES_KEY]
+    return services.exit_code
 
 
 def _parse_listen(listen: str) -> tuple[str, int]:
@@ -77,7 +76,10 @@ def _check_webhook_arguments(webhook: str | None, secret: str | None) -> None:
     if urlsplit(webhook).scheme not in {"http", "https"}:
         raise ConfigError(f"--webhook is {webhook!r}: expected the public https URL of the bot")
     if secret is None or not SECRET_PATTERN.match(secret):
-        raise ConfigError("--secret is required with --webhook: 1-256 of A-Z a-z 0-9 _ -")
+        raise ConfigError(
+            "TELEGRAM_WEBHOOK_SECRET (or --secret) is required with --webhook: "
+            "1-256 of A-Z a-z 0-9 _ -"
+        )
 
 
 async def _upgrade(settings: Settings) -> None:
@@ -108,7 +110,11 @@ def _parser() -> argparse.ArgumentParser:
     run_parser = commands.add_parser("run", help="run the bot (long polling or webhook)")
     run_parser.add_argument("--webhook", metavar="URL", help="public URL Telegram posts to")
     run_parser.add_argument("--listen", metavar="HOST:PORT", help="where the webhook listens")
-    run_parser.add_argument("--secret", metavar="TOKEN", help="webhook secret token")
+    run_parser.add_argument(
+        "--secret",
+        metavar="TOKEN",
+        help="webhook secret token (better: TELEGRAM_WEBHOOK_SECRET, not shown by ps)",
+    )
     demo_parser = commands.add_parser("demo", help="chat with the bot in this terminal")
     demo_parser.add_argument("--db", metavar="FILE", help="keep the demo database in FILE")
     demo_parser.add_argument(
@@ -127,23 +133,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         if arguments.command == "run":
-            _check_webhook_arguments(arguments.webhook, arguments.secret)
+            secret = arguments.secret or settings.webhook_secret
+            _check_webhook_arguments(arguments.webhook, secret)
             if arguments.listen:
                 _parse_listen(arguments.listen)
-            run(settings, arguments.webhook, arguments.listen, arguments.secret)
-        elif arguments.command == "demo":
+            return run(settings, arguments.webhook, arguments.listen, secret)
+        if arguments.command == "demo":
             return _demo(settings, arguments.db, arguments.language)
-        elif arguments.command == "flows":
+        if arguments.command == "flows":
             return flows_cli.run(
                 arguments,
                 today=SystemClock().now().astimezone(settings.zone).date(),
                 languages=[code for code in SUPPORTED_LANGUAGES if code != SOURCE_LANGUAGE],
                 locales_dir=LOCALES_DIR,
             )
-        elif arguments.command in {"site", "invite"}:
+        if arguments.command in {"site", "invite"}:
             configure_logging(logging.WARNING)
             return asyncio.run(admin_cli.run(settings, arguments, sys.stdout))
-        elif arguments.command == "db":
+        if arguments.command == "db":
             configure_logging()
             asyncio.run(_upgrade(settings))
             print("database is up to date")

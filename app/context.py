@@ -8,6 +8,8 @@ from typing import Any, cast
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from app.health import HealthWatch
+from app.metrics import Metrics
 from app.processor import ChatOrderedProcessor
 from app.settings import Settings
 from core.clock import Clock
@@ -31,6 +33,9 @@ class Services:
     clock: Clock
     processor: ChatOrderedProcessor
     flows: FlowCatalog
+    metrics: Metrics
+    health: HealthWatch
+    exit_code: int = 0  # set when the bot stops itself (the database gone for too long)
 
 
 @dataclass(frozen=True)

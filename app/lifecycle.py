@@ -1,16 +1,20 @@
-"""Starting and stopping the application by hand, as the demo and the tests do.
+"""Starting and stopping the application by hand: the webhook mode, the demo, the tests.
 
-PTB's `run_polling`/`run_webhook` own the event loop and call the post-init and
-post-shutdown hooks; code that already runs in a loop uses this instead.
+PTB's `run_polling` owns the event loop and calls the post-init and post-shutdown hooks;
+the webhook mode runs our own server (`app.webhook`), so it starts here, as the demo and
+the tests do.
 """
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from app.context import AllianceApplication
+from app.webhook import server
 
 
 @dataclass(frozen=True)
@@ -39,19 +43,20 @@ async def running(
             await updater.start_polling(
                 allowed_updates=allowed_updates, timeout=10, poll_interval=0
             )
-        else:
-            await updater.start_webhook(
-                listen=webhook.listen,
-                port=webhook.port,
-                url_path=webhook.path,
-                webhook_url=webhook.url,
-                secret_token=webhook.secret,
-                allowed_updates=allowed_updates,
+        http = None
+        if webhook is not None:
+            http = server(application, webhook.path, webhook.secret)
+            http.listen(webhook.port, webhook.listen)
+            await application.bot.set_webhook(
+                webhook.url, secret_token=webhook.secret, allowed_updates=allowed_updates
             )
         await application.start()
         try:
             yield application
         finally:
+            if http is not None:
+                http.stop()  # no new update; those received are in the inbox
+                await http.close_all_connections()
             if updater.running:
                 await updater.stop()
             if application.running:
@@ -60,3 +65,24 @@ async def running(
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
+
+
+def serve_webhook(
+    application: AllianceApplication, webhook: Webhook, allowed_updates: list[str]
+) -> None:
+    """Webhook mode until SIGINT or SIGTERM (or `application.stop_running()`): the loop is
+    run as python-telegram-bot runs its own, so that a job may stop the bot; in-flight
+    updates finish, and those not done are in the inbox for the next start."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    context = running(application, allowed_updates, webhook)
+    try:
+        loop.run_until_complete(context.__aenter__())
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(stop, loop.stop)
+        try:
+            loop.run_forever()
+        finally:
+            loop.run_until_complete(context.__aexit__(None, None, None))
+    finally:
+        loop.close()

@@ -40,6 +40,7 @@ class Settings:
     timezone: str = "Europe/Paris"
     retention_months: int = 24
     flows_dir: Path | None = None  # None: the flows shipped in flows/definitions
+    webhook_secret: str | None = field(default=None, repr=False)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -72,6 +73,7 @@ def load_settings(
         timezone=_check_timezone(get("ALLIANCE_TIMEZONE") or "Europe/Paris"),
         retention_months=_check_months(get("ALLIANCE_RETENTION_MONTHS") or "24"),
         flows_dir=_check_directory(get("ALLIANCE_FLOWS_DIR")),
+        webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
     )
 
 

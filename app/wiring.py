@@ -16,7 +16,9 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defau
 
 from app.clock import SystemClock
 from app.context import SERVICES_KEY, AllianceApplication, AllianceContext, Services
+from app.health import EXIT_DATABASE_GONE, GIVE_UP_AFTER, HealthWatch
 from app.inbox import InboxQueue
+from app.metrics import Metrics
 from app.processor import ChatOrderedProcessor
 from app.settings import ConfigError, Settings
 from core.clock import Clock
@@ -61,8 +63,14 @@ def build_application(
     catalog = load_flows(settings, clock)
     engine = create_engine(settings.database_url)
     db = create_session_factory(engine)
+    metrics = Metrics()
     processor = ChatOrderedProcessor()
-    processor.finish = lambda update_id: inbox.finish(db, update_id, clock.now())
+
+    async def finish(update_id: int) -> None:
+        await inbox.finish(db, update_id, clock.now())
+        metrics.updates.inc()
+
+    processor.finish = finish
     queue = InboxQueue()
     queue.bind(lambda update_id, payload: inbox.receive(db, update_id, payload, clock.now()))
     application: AllianceApplication = (
@@ -93,6 +101,8 @@ def build_application(
         clock=clock,
         processor=processor,
         flows=catalog,
+        metrics=metrics,
+        health=HealthWatch(db, clock, metrics),
     )
     # Who is writing is resolved first (and a redelivered update stops there); then the
     # commands of each journey; then every button and every typed answer, each routed by
@@ -138,6 +148,9 @@ async def _on_start(application: AllianceApplication) -> None:
         application.job_queue.run_repeating(
             deliver_outbox, interval=timedelta(seconds=5), first=1, name="outbox"
         )
+        application.job_queue.run_repeating(
+            watch_database, interval=timedelta(seconds=30), first=30, name="watchdog"
+        )
 
 
 async def _replay_unfinished(application: AllianceApplication, services: Services) -> None:
@@ -164,6 +177,19 @@ async def housekeeping(context: AllianceContext) -> None:
         return
     await privacy_service.housekeeping(services.db, now, services.settings.retention_months)
     await deliver_outbox(context)
+
+
+async def watch_database(context: AllianceContext) -> None:
+    """Stop the bot (exit code 3) when the database has been gone for too long."""
+    services = context.services
+    try:
+        await services.health.check()
+    except Exception:
+        log.warning("the database does not answer")
+    if services.health.given_up():
+        log.critical("the database has not answered for %s; stopping", GIVE_UP_AFTER)
+        services.exit_code = EXIT_DATABASE_GONE
+        context.application.stop_running()
 
 
 async def forget_old_updates(context: AllianceContext) -> None:

@@ -58,6 +58,7 @@ async def report_error(update: object, context: AllianceContext) -> None:
     kind = _update_kind(update)
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("error while handling update %s (%s)", update_id, kind, exc_info=context.error)
+    context.services.metrics.errors.inc()
     if isinstance(update, Update) and _is_private(update):
         if _unreachable_telegram(context.error):
             await _stop_spinner(update)

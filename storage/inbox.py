@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -72,3 +72,15 @@ async def forget_done_before(session: AsyncSession, before: datetime) -> int:
 
 async def forget_all(session: AsyncSession) -> None:
     await session.execute(delete(InboxUpdate))
+
+
+async def waiting(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many updates are not done, and when the oldest of them was received."""
+    count, oldest = (
+        await session.execute(
+            select(func.count(), func.min(InboxUpdate.received_at)).where(
+                InboxUpdate.done_at.is_(None)
+            )
+        )
+    ).one()
+    return int(count), oldest

@@ -121,3 +121,19 @@ async def counts(session: AsyncSession) -> dict[str, int]:
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
     )
     return {status: int(n) for status, n in rows}
+
+
+async def waiting(session: AsyncSession) -> tuple[int, datetime | None, int]:
+    """Messages waiting (pending or being sent), the earliest due among them, and how many
+    are parked."""
+    count, earliest = (
+        await session.execute(
+            select(func.count(), func.min(OutboxMessage.next_attempt_at)).where(
+                OutboxMessage.status.in_([Status.PENDING.value, Status.SENDING.value])
+            )
+        )
+    ).one()
+    parked = await session.scalar(
+        select(func.count()).where(OutboxMessage.status == Status.PARKED.value)
+    )
+    return int(count), earliest, int(parked or 0)
