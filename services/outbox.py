@@ -85,14 +85,14 @@ async def queue(session: AsyncSession, notices: Iterable[Notice], now: datetime)
 
 
 async def queue_reminder(session: AsyncSession, reminder: Reminder, now: datetime) -> None:
-    await outbox_store.add(
-        session,
-        kind=REMINDER,
-        payload="{}",
-        now=now,
-        person_id=reminder.person_id,
-        reminder_id=reminder.id,
-    )
+    await queue_reminders(session, [(reminder.person_id, reminder.id)], now)
+
+
+async def queue_reminders(
+    session: AsyncSession, reminders: list[tuple[int, int]], now: datetime
+) -> None:
+    """Due reminders, as (person id, reminder id): rendered when they are sent."""
+    await outbox_store.add_reminders(session, reminders, now)
 
 
 async def claim(db: SessionFactory, now: datetime, limit: int = BATCH) -> list[Delivery]:

@@ -52,7 +52,7 @@ async def _queue_batch(
     site_ids = {p.site_id for p in persons.values() if p.site_id is not None}
     zones = {s.id: ZoneInfo(s.timezone) for s in await site_store.with_ids(session, site_ids)}
     sent = await reminder_store.sent_since(session, person_ids, now - WEEK)
-    queued = 0
+    queued: list[tuple[int, int]] = []
     for person_id in person_ids:
         person = persons.get(person_id)
         if person is None:
@@ -66,6 +66,6 @@ async def _queue_batch(
                 continue
             row.sent_at = now
             history.append(now)
-            await outbox.queue_reminder(session, row, now)
-            queued += 1
-    return queued
+            queued.append((person_id, row.id))
+    await outbox.queue_reminders(session, queued, now)
+    return len(queued)

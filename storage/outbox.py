@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, Person, StaffRole
@@ -49,6 +49,30 @@ async def add(
     )
     session.add(row)
     return row
+
+
+async def add_reminders(
+    session: AsyncSession, reminders: list[tuple[int, int]], now: datetime
+) -> None:
+    """One message per (person id, reminder id), in one statement (a 9:00 wave is large)."""
+    if not reminders:
+        return
+    await session.execute(
+        insert(OutboxMessage),
+        [
+            {
+                "person_id": person_id,
+                "reminder_id": reminder_id,
+                "kind": REMINDER,
+                "payload": "{}",
+                "status": Status.PENDING.value,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for person_id, reminder_id in reminders
+        ],
+    )
 
 
 async def claim(
