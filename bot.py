@@ -4,6 +4,7 @@
     python bot.py run --webhook URL --listen HOST:PORT   (secret: TELEGRAM_WEBHOOK_SECRET)
     python bot.py demo [--db FILE]         the real bot on an in-process Bot API, in a terminal
     python bot.py db upgrade               migrate the database to the latest schema
+    python bot.py db backup|restore PATH   SQLite online backup / pg_dump, and back
     python bot.py flows check | graph ID   validate the flows / draw one (Mermaid and SVG)
     python bot.py site add --name N --timezone TZ --holidays REGION [--town T --postcode P]
     python bot.py invite admin|referent|mediator|peer --site SITE [--name NAME]
@@ -19,11 +20,13 @@ import logging
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, NetworkError
 
 from app import admin_cli
+from app.backup import backup, restore
 from app.clock import SystemClock
 from app.context import SERVICES_KEY, Services
 from app.lifecycle import Webhook, serve_webhook
@@ -90,6 +93,19 @@ async def _upgrade(settings: Settings) -> None:
         await engine.dispose()
 
 
+def _database(settings: Settings, action: str, path: str | None) -> int:
+    configure_logging()
+    if action == "upgrade":
+        asyncio.run(_upgrade(settings))
+        print("database is up to date")
+        return 0
+    if path is None:
+        raise ConfigError(f"db {action} needs a file: python bot.py db {action} PATH")
+    done = (backup if action == "backup" else restore)(settings.database_url, Path(path))
+    print(done)
+    return 0
+
+
 def _demo(settings: Settings, db: str | None, language: str) -> int:
     """The demo runs on the Bot API emulator, an optional part (the `demo` extra)."""
     try:
@@ -121,7 +137,8 @@ def _parser() -> argparse.ArgumentParser:
         "--language", default="fr", help="the Telegram language of the demo user (default fr)"
     )
     db_parser = commands.add_parser("db", help="database maintenance")
-    db_parser.add_argument("action", choices=["upgrade"])
+    db_parser.add_argument("action", choices=["upgrade", "backup", "restore"])
+    db_parser.add_argument("path", nargs="?", help="the backup file (backup, restore)")
     admin_cli.add_parsers(commands)
     flows_cli.add_parsers(commands)
     return parser
@@ -151,9 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             configure_logging(logging.WARNING)
             return asyncio.run(admin_cli.run(settings, arguments, sys.stdout))
         if arguments.command == "db":
-            configure_logging()
-            asyncio.run(_upgrade(settings))
-            print("database is up to date")
+            return _database(settings, arguments.action, arguments.path)
     except ConfigError as error:
         print(f"alliance: configuration error: {error}", file=sys.stderr)
         return 2
