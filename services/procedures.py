@@ -408,13 +408,20 @@ async def _funnel(
 async def _schedule_follow_up(
     session: AsyncSession, person: Person, flow: Flow, effect: ScheduleFollowUp, zone: ZoneInfo
 ) -> None:
+    """One follow-up per step and kind: a new one replaces the one not sent yet. Choosing
+    the same date again (or undoing and redoing a step) brings the same reminder back."""
     key = f"{effect.kind.value}:{flow.id}:{effect.step_id}"
     when = due_at(effect.due, zone)
-    await reminder_store.cancel_unsent(session, person.id, key, when)
+    await reminder_store.cancel_unsent(session, person.id, f"{key}:", when)
+    dated = f"{key}:{effect.due.isoformat()}"
+    existing = await reminder_store.find_by_key(session, person.id, dated)
+    if existing is not None:
+        existing.cancelled_at, existing.sent_at, existing.due_at = None, None, when
+        return
     await reminder_store.add(
         session,
         person_id=person.id,
-        key=f"{key}:{effect.due.isoformat()}",
+        key=dated,
         kind=ReminderKind(effect.kind.value),
         flow_id=flow.id,
         step_id=effect.step_id,

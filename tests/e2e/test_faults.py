@@ -39,3 +39,29 @@ async def test_a_saved_step_whose_answer_was_lost_gets_no_apology(
     assert SORRY not in texts(lost), "the step was saved: no apology"
     again = await bot.tap(person, "Continuer ➡️", message_id=first[-1].message_id)
     assert "Ce bouton est ancien" in again[0].text and "étape 2 sur" in again[0].text
+
+
+async def test_a_step_done_undone_and_done_again_does_not_crash(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    """Issue 9's first defect: the follow-up was cancelled then inserted again under the
+    same key (UNIQUE constraint failed), and the step crashed for the rest of the day."""
+    person = emulator.user(1903, first_name="Chloé")
+    await onboard(bot, person)
+    await open_flow(bot, person, CAF, "Demander le RSA")
+    for _ in range(30):
+        step = person.last_message
+        if "✅ C'est fait" in step.button_labels and "caf.fr" in step.text:
+            break
+        labels = step.button_labels
+        chosen = "Oui" if "Avez-vous déjà un compte" in step.text else None
+        await bot.tap(person, chosen or ("Continuer ➡️" if "Continuer ➡️" in labels else labels[0]))
+    done = await bot.tap(person, "✅ C'est fait")
+    await bot.tap(person, "⬅️ Retour", message_id=done[-1].message_id)
+    again = await bot.tap(person, "✅ C'est fait")
+    assert SORRY not in texts(again)
+    await bot.tap(person, "⬅️ Retour", message_id=again[-1].message_id)
+    for _ in range(2):  # the same delay twice
+        await bot.tap(person, "⏰ Plus tard")
+        later = await bot.tap(person, "Demain")
+        assert SORRY not in texts(later) and "je vous le rappellerai" in texts(later)
