@@ -39,3 +39,21 @@ def job_context(bot: BotHarness) -> AllianceContext:
     """The context PTB hands a scheduled job, to run a job at a time the test chose."""
     assert bot.application is not None
     return AllianceContext(bot.application)
+
+
+async def reach_rsa_request(bot: BotHarness, user: FakeUser) -> None:
+    """Open "Demander le RSA" and go on to the step where the request is made on caf.fr
+    (an action step with a "did it work?" some days later)."""
+    await open_flow(bot, user, CAF, "Demander le RSA")
+    for _ in range(30):
+        step = user.last_message
+        if (
+            "✅ C'est fait" in step.button_labels
+            and "caf.fr" in step.text
+            and "demande" in step.text
+        ):
+            return
+        labels = step.button_labels
+        chosen = "Oui" if "Avez-vous déjà un compte" in step.text else None
+        await bot.tap(user, chosen or ("Continuer ➡️" if "Continuer ➡️" in labels else labels[0]))
+    raise AssertionError("the RSA request step was not reached")

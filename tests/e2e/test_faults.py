@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from emulator import BotApiEmulator
-from tests.e2e.steps import CAF, onboard, open_flow
+from tests.e2e.steps import CAF, onboard, open_flow, reach_rsa_request
 from tests.harness import BotHarness, texts
 
 SORRY = "Désolé, un problème est survenu"
@@ -48,14 +48,7 @@ async def test_a_step_done_undone_and_done_again_does_not_crash(
     same key (UNIQUE constraint failed), and the step crashed for the rest of the day."""
     person = emulator.user(1903, first_name="Chloé")
     await onboard(bot, person)
-    await open_flow(bot, person, CAF, "Demander le RSA")
-    for _ in range(30):
-        step = person.last_message
-        if "✅ C'est fait" in step.button_labels and "caf.fr" in step.text:
-            break
-        labels = step.button_labels
-        chosen = "Oui" if "Avez-vous déjà un compte" in step.text else None
-        await bot.tap(person, chosen or ("Continuer ➡️" if "Continuer ➡️" in labels else labels[0]))
+    await reach_rsa_request(bot, person)
     done = await bot.tap(person, "✅ C'est fait")
     await bot.tap(person, "⬅️ Retour", message_id=done[-1].message_id)
     again = await bot.tap(person, "✅ C'est fait")

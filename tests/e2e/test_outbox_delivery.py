@@ -13,7 +13,7 @@ from emulator import BotApiEmulator, FakeUser
 from handlers.notify import deliver_outbox, send_due_reminders
 from storage.models import OutboxMessage, Person, Reminder
 from storage.outbox import Status
-from tests.e2e.steps import CAF, job_context, onboard, open_flow
+from tests.e2e.steps import job_context, onboard, reach_rsa_request
 from tests.e2e.test_people import _site_with
 from tests.harness import BotHarness, texts
 
@@ -22,18 +22,7 @@ CHECK = "Est-ce que ça a marché ?"
 
 async def a_check_reminder_due(bot: BotHarness, person: FakeUser) -> None:
     """The person says an action step is done; "did it work?" falls due days later."""
-    await open_flow(bot, person, CAF, "Demander le RSA")
-    for _ in range(30):  # to the step where the request is made on caf.fr
-        step = person.last_message
-        if (
-            "✅ C'est fait" in step.button_labels
-            and "caf.fr" in step.text
-            and "demande" in step.text
-        ):
-            break
-        labels = step.button_labels
-        chosen = "Oui" if "Avez-vous déjà un compte" in step.text else None
-        await bot.tap(person, chosen or ("Continuer ➡️" if "Continuer ➡️" in labels else labels[0]))
+    await reach_rsa_request(bot, person)
     await bot.tap(person, "✅ C'est fait")
     async with bot.services.db() as session:
         check = await session.scalar(select(Reminder).where(Reminder.kind == "check"))

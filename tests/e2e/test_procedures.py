@@ -28,7 +28,15 @@ from emulator import BotApiEmulator, BotMessage, FakeUser
 from flows.catalog import flow_ref
 from handlers.notify import send_due_reminders
 from storage.models import HelpRequest, Reminder, StepEvent
-from tests.e2e.steps import CAF, PREFECTURE, advance_until, job_context, onboard, open_flow
+from tests.e2e.steps import (
+    CAF,
+    PREFECTURE,
+    advance_until,
+    job_context,
+    onboard,
+    open_flow,
+    reach_rsa_request,
+)
 from tests.harness import BotHarness, texts
 
 STEP = re.compile(r"étape (\d+) sur (\d+)")
@@ -264,21 +272,7 @@ async def test_did_it_work_is_asked_days_after_done(
     """The RSA request step has check_after_days: 7; "No" offers help."""
     user = emulator.user(1207, first_name="Binta")
     await onboard(bot, user)
-    await open_flow(bot, user, CAF, "Demander le RSA")
-    answers = {"Avez-vous déjà un compte": "Oui"}
-    for _ in range(30):
-        step = user.last_message
-        if (
-            "✅ C'est fait" in step.button_labels
-            and "caf.fr" in step.text
-            and "demande" in step.text
-        ):
-            break
-        chosen = next(
-            (v for k, v in answers.items() if k in step.text and v in step.button_labels), None
-        )
-        labels = step.button_labels
-        await bot.tap(user, chosen or ("Continuer ➡️" if "Continuer ➡️" in labels else labels[0]))
+    await reach_rsa_request(bot, user)
     await bot.tap(user, "✅ C'est fait")
     async with bot.services.db() as session:
         check = await session.scalar(select(Reminder).where(Reminder.kind == "check"))
