@@ -46,6 +46,7 @@ SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 START_RETRIES = 5
 TOKEN_REJECTED = "Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather"  # noqa: S105
 UNREACHABLE = "Telegram cannot be reached at TELEGRAM_API_URL"
+EXIT_TELEGRAM_UNREACHABLE = 4  # temporary: a supervisor should try again, unlike 2
 
 
 def run(settings: Settings, webhook: str | None, listen: str | None, secret: str | None) -> int:
@@ -177,8 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except NetworkError as error:
         reason = _redacted(str(error), settings.telegram_token if settings else None)
-        print(f"alliance: {UNREACHABLE} ({reason})", file=sys.stderr)
-        return 2
+        print(f"alliance: {UNREACHABLE} ({reason}); try again later", file=sys.stderr)
+        return EXIT_TELEGRAM_UNREACHABLE
     return 0
 
 

@@ -8,6 +8,7 @@ A restore replaces the database's content: stop the bot first.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -23,7 +24,7 @@ def backup(database_url: str, target: Path) -> str:
     if url.get_backend_name() == "sqlite":
         _sqlite_copy(Path(url.database or ""), target)
         return f"backup written to {target}"
-    _run("pg_dump", "--format=custom", f"--file={target}", "--no-owner", _libpq(database_url))
+    _run(database_url, "pg_dump", "--format=custom", f"--file={target}", "--no-owner")
     return f"backup written to {target} (pg_dump, custom format)"
 
 
@@ -34,8 +35,7 @@ def restore(database_url: str, source: Path) -> str:
     if url.get_backend_name() == "sqlite":
         _sqlite_copy(source, Path(url.database or ""))
         return f"database restored from {source}"
-    _run("pg_restore", "--clean", "--if-exists", "--no-owner",
-         f"--dbname={_libpq(database_url)}", str(source))  # fmt: skip
+    _run(database_url, "pg_restore", "--clean", "--if-exists", "--no-owner", str(source))
     return f"database restored from {source} (pg_restore)"
 
 
@@ -49,15 +49,16 @@ def _sqlite_copy(source: Path, target: Path) -> None:
     copy.close()
 
 
-def _libpq(database_url: str) -> str:
-    """The URL as libpq reads it (no SQLAlchemy driver suffix)."""
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def _run(program: str, *arguments: str) -> None:
+def _run(database_url: str, program: str, *arguments: str) -> None:
+    """The password goes to the tool through its environment, never its command line
+    (which `ps` shows to every user of the machine)."""
     path = shutil.which(program)
     if path is None:
         raise ConfigError(f"{program} is not installed (PostgreSQL client tools)")
-    done = subprocess.run([path, *arguments], capture_output=True, text=True, check=False)  # noqa: S603
+    url = make_url(database_url)
+    env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
+    dbname = url.set(drivername="postgresql", password=None).render_as_string()
+    command = [path, *arguments, f"--dbname={dbname}"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)  # noqa: S603
     if done.returncode != 0:
         raise ConfigError(f"{program} failed: {done.stderr.strip().splitlines()[-1:]}")

@@ -7,6 +7,7 @@ ever.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from storage.db import SessionFactory
 log = logging.getLogger(__name__)
 
 GIVE_UP_AFTER = timedelta(minutes=5)
+CHECK_TIMEOUT = 10  # seconds
 EXIT_DATABASE_GONE = 3
 
 
@@ -31,7 +33,8 @@ class HealthWatch:
         """The backlog now; raises when the database does not answer."""
         now = self._clock.now()
         try:
-            backlog = await health.backlog(self._db, now)
+            async with asyncio.timeout(CHECK_TIMEOUT):  # a database that hangs is gone too
+                backlog = await health.backlog(self._db, now)
         except Exception:
             self.failing_since = self.failing_since or now
             self._metrics.up.set(0)

@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from telegram.error import InvalidToken, NetworkError
+
 from app.context import AllianceApplication
 from app.webhook import server
 
@@ -33,7 +35,7 @@ async def running(
     webhook: Webhook | None = None,
 ) -> AsyncIterator[AllianceApplication]:
     """Long polling (or a webhook) until the block exits, with `run_polling`'s hooks."""
-    await application.initialize()
+    await _initialize(application)
     try:
         if application.post_init is not None:
             await application.post_init(application)
@@ -83,6 +85,26 @@ def serve_webhook(
         try:
             loop.run_forever()
         finally:
+            for stop in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(stop)  # a second signal must not cut the stop
             loop.run_until_complete(context.__aexit__(None, None, None))
     finally:
         loop.close()
+
+
+START_RETRY = (1.0, 2.0, 4.0, 8.0, 16.0)  # seconds: Telegram unreachable at start (a blip)
+
+
+async def _initialize(application: AllianceApplication) -> None:
+    """Reach Telegram (its answer names the bot), retrying a network failure a few times;
+    a rejected token is final at once."""
+    for pause in (*START_RETRY, None):
+        try:
+            await application.initialize()
+            return
+        except InvalidToken:
+            raise
+        except NetworkError:
+            if pause is None:
+                raise
+            await asyncio.sleep(pause)

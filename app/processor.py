@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 REMEMBERED_DONE = 10_000
+FINISH_RETRY = (0.2, 1.0, 3.0)  # a short database blip must not leave a handled update open
 
 log = logging.getLogger(__name__)
 Finish = Callable[[int], Awaitable[None]]
@@ -61,10 +62,15 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         A process killed before this line handles the update again at its next start."""
         if self.finish is None or not isinstance(update, Update):
             return
-        try:
-            await self.finish(update.update_id)
-        except Exception:
-            log.warning("update %s handled but not marked done", update.update_id, exc_info=True)
+        for pause in (*FINISH_RETRY, None):
+            try:
+                await self.finish(update.update_id)
+                return
+            except Exception:
+                if pause is None:
+                    log.warning("update %s handled but not marked done", update.update_id)
+                    return
+                await asyncio.sleep(pause)
 
     async def _mark_done(self, update: object) -> None:
         if not isinstance(update, Update):

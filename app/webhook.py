@@ -52,8 +52,9 @@ class UpdateHandler(RequestHandler):
     async def post(self) -> None:
         try:
             data = json.loads(bytes(self.body_))
-            update = Update.de_json(data, self.application_.bot) if isinstance(data, dict) else None
-        except (ValueError, TypeError, KeyError):
+            valid = isinstance(data, dict) and isinstance(data.get("update_id"), int)
+            update = Update.de_json(data, self.application_.bot) if valid else None
+        except Exception:  # whatever the shape: not an update this bot can take
             update = None
         if update is None:
             raise HTTPError(400)

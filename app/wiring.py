@@ -66,12 +66,14 @@ def build_application(
     metrics = Metrics()
     processor = ChatOrderedProcessor()
 
+    queue = InboxQueue()
+
     async def finish(update_id: int) -> None:
         await inbox.finish(db, update_id, clock.now())
+        queue.done(update_id)
         metrics.updates.inc()
 
     processor.finish = finish
-    queue = InboxQueue()
     queue.bind(lambda update_id, payload: inbox.receive(db, update_id, payload, clock.now()))
     application: AllianceApplication = (
         ApplicationBuilder()
@@ -158,10 +160,16 @@ async def _replay_unfinished(application: AllianceApplication, services: Service
     queue = application.update_queue
     assert isinstance(queue, InboxQueue)
     for update_id, payload in await inbox.unfinished(services.db):
-        update = Update.de_json(json.loads(payload), application.bot)
-        if update is not None:
-            log.info("update %s was not finished; handled again", update_id)
-            await queue.replay(update)
+        try:
+            update = Update.de_json(json.loads(payload), application.bot)
+        except Exception:
+            update = None
+        if update is None:  # unreadable: it must not keep the bot from starting
+            log.error("update %s cannot be read back; given up", update_id)
+            await inbox.give_up(services.db, update_id, services.clock.now())
+            continue
+        log.info("update %s was not finished; handled again", update_id)
+        await queue.replay(update)
 
 
 async def _on_stop(application: AllianceApplication) -> None:

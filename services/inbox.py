@@ -13,14 +13,23 @@ REMEMBER_UPDATES_FOR = timedelta(days=2)
 
 
 async def receive(db: SessionFactory, update_id: int, payload: str, now: datetime) -> bool:
-    """Store a new update; False when it was received already (a redelivery)."""
+    """Store a new update. True when it is to be handled: new, or received before and
+    still not done (stored by a commit whose answer was lost, or left by a stopped
+    process); False for a redelivery of an update done."""
     async with db.begin() as session:
-        return await inbox_store.store(session, update_id, payload, now)
+        if await inbox_store.store(session, update_id, payload, now):
+            return True
+        return await inbox_store.is_open(session, update_id)
 
 
 async def finish(db: SessionFactory, update_id: int, now: datetime) -> None:
     async with db.begin() as session:
         await inbox_store.finish(session, update_id, now)
+
+
+async def give_up(db: SessionFactory, update_id: int, now: datetime) -> None:
+    """An update that cannot even be read back: done, so it never blocks a start."""
+    await finish(db, update_id, now)
 
 
 async def unfinished(db: SessionFactory) -> list[tuple[int, str]]:

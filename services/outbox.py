@@ -10,6 +10,7 @@ claimed by one sender at a time, and its result is stored in one transaction.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -38,8 +39,12 @@ from storage.models import OutboxMessage, Reminder
 from storage.outbox import REMINDER, Status
 from storage.reminders import ReminderKind
 
-LEASE = timedelta(minutes=2)  # a claimed message not settled by then is tried again
-BATCH = 50
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)  # a claimed message not settled by then is tried again
+BATCH = 20
+SEND_MARGIN = timedelta(seconds=30)  # a claim this close to its end is left, not sent
+KEEP_SETTLED = timedelta(days=30)  # delivery records are kept this long, then forgotten
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,11 @@ class Delivery:
     language: str
     zone: ZoneInfo | None  # the recipient's site's zone, if any
     message: Notice | DueReminder
+    lease: datetime  # the claim: results are recorded only while it holds
+
+    def may_send(self, now: datetime) -> bool:
+        """Not when the claim is about to end: another sender may take it then."""
+        return now < self.lease - SEND_MARGIN
 
 
 async def queue(session: AsyncSession, notices: Iterable[Notice], now: datetime) -> None:
@@ -101,30 +111,44 @@ async def claim(db: SessionFactory, now: datetime, limit: int = BATCH) -> list[D
     async with db.begin() as session:
         deliveries = []
         for row in await outbox_store.claim(session, now, now + LEASE, limit):
-            delivery = await _delivery(session, row, now)
+            delivery = await _delivery(session, row, now, now + LEASE)
             if delivery is None:
-                row.status, row.claimed_until = Status.DROPPED.value, None
+                _settle(row, Status.DROPPED)
             else:
                 deliveries.append(delivery)
         return deliveries
 
 
 async def sent(
-    db: SessionFactory, message_id: int, telegram_message_id: int, now: datetime
+    db: SessionFactory, delivery: Delivery, telegram_message_id: int, now: datetime
 ) -> None:
     async with db.begin() as session:
-        row = await outbox_store.get(session, message_id)
+        row = await _held(session, delivery)
         if row is None:
             return
-        row.status, row.sent_at, row.claimed_until = Status.SENT.value, now, None
-        row.attempts += 1
+        _settle(row, Status.SENT)
+        row.sent_at, row.attempts = now, row.attempts + 1
         row.telegram_message_id = telegram_message_id
-        row.chat_id = None  # an erased person's address is not kept once the goodbye is sent
+
+
+def _settle(row: OutboxMessage, status: Status) -> None:
+    """A final status: the claim ends, and an erased person's address is not kept."""
+    row.status, row.claimed_until = status.value, None
+    row.chat_id = row.language = None
+
+
+async def _held(session: AsyncSession, delivery: Delivery) -> OutboxMessage | None:
+    """The message, if this sender's claim still holds (else another sender has it)."""
+    row = await outbox_store.get(session, delivery.id)
+    if row is None or row.status != Status.SENDING or row.claimed_until != delivery.lease:
+        log.warning("outbox message %s: claim lost; its result is not recorded", delivery.id)
+        return None
+    return row
 
 
 async def failed(
     db: SessionFactory,
-    message_id: int,
+    delivery: Delivery,
     failure: Failure,
     now: datetime,
     retry_after: float | None = None,
@@ -132,18 +156,19 @@ async def failed(
     """Record a failed try and decide: retry later, park, or give up. A person who blocked
     the bot is marked unreachable, and their referent is told (once)."""
     async with db.begin() as session:
-        row = await outbox_store.get(session, message_id)
+        row = await _held(session, delivery)
         if row is None:
             return
         row.attempts += 1
-        row.last_error, row.claimed_until = failure.value, None
+        row.last_error = failure.value
         match after_failure(failure, row.attempts, now, retry_after):
             case RetryAt(at=at):
                 row.status, row.next_attempt_at = Status.PENDING.value, at
+                row.claimed_until = None
             case Park():
-                row.status = Status.PARKED.value
+                _settle(row, Status.PARKED)
             case GiveUp():
-                row.status = Status.FAILED.value
+                _settle(row, Status.FAILED)
         if failure is Failure.BLOCKED and row.person_id is not None:
             await _unreachable(session, row.person_id, now)
 
@@ -157,7 +182,9 @@ async def _unreachable(session: AsyncSession, person_id: int, now: datetime) -> 
         await queue(session, [PersonUnreachable(ToStaff(person.referent_id), person.id)], now)
 
 
-async def _delivery(session: AsyncSession, row: OutboxMessage, now: datetime) -> Delivery | None:
+async def _delivery(
+    session: AsyncSession, row: OutboxMessage, now: datetime, lease: datetime
+) -> Delivery | None:
     address = await _address(session, row)
     if address is None:
         return None
@@ -169,7 +196,9 @@ async def _delivery(session: AsyncSession, row: OutboxMessage, now: datetime) ->
         message = from_payload(
             row.kind, json.loads(row.payload), _recipient(row, chat_id, language)
         )
-    return None if message is None else Delivery(row.id, chat_id, language, zone, message)
+    if message is None:
+        return None
+    return Delivery(row.id, chat_id, language, zone, message, lease)
 
 
 def _recipient(row: OutboxMessage, chat_id: int, language: str) -> Recipient:
@@ -215,3 +244,8 @@ async def _due_reminder(
         reminder.deadline_id,
         reminder.deadline_on,
     )
+
+
+async def forget_settled(session: AsyncSession, now: datetime) -> None:
+    """Delivery records older than `KEEP_SETTLED` (sent, failed, parked, dropped) go."""
+    await outbox_store.forget_settled_before(session, now - KEEP_SETTLED)

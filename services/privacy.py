@@ -208,6 +208,7 @@ async def housekeeping(db: SessionFactory, now: datetime, retention_months: int)
         notices += await _remind_sharing_ends(session, now)
         await staff_store.delete_deactivated_before(session, now - STAFF_RETENTION)
         await invite_store.delete_expired_before(session, now - FORGET_INVITES_AFTER)
+        await outbox.forget_settled(session, now)
         await outbox.queue(session, notices, now)
     return len(notices)
 

@@ -35,11 +35,21 @@ def create_engine(database_url: str) -> AsyncEngine:
         # SQLite has one writer at a time: queueing for a single connection in asyncio is
         # far faster than SQLite's busy-wait sleeps when several connections collide.
         engine = create_async_engine(
-            url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
+            url,
+            connect_args={"timeout": 30},
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
+            hide_parameters=True,  # errors must not carry what people typed into the logs
         )
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        pool_pre_ping=True,
+        hide_parameters=True,  # errors must not carry what people typed into the logs
+        connect_args={"connect_timeout": 10},  # a server that does not answer is an error
+    )
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:

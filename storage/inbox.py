@@ -23,7 +23,7 @@ class Turn(StrEnum):
 
 
 async def store(session: AsyncSession, update_id: int, payload: str, now: datetime) -> bool:
-    """Keep a new update; False when it was received already."""
+    """Keep a new update; False when it was received already (done or not)."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
         insert(InboxUpdate)
@@ -32,6 +32,12 @@ async def store(session: AsyncSession, update_id: int, payload: str, now: dateti
         .returning(InboxUpdate.update_id)
     )
     return (await session.scalar(statement)) is not None
+
+
+async def is_open(session: AsyncSession, update_id: int) -> bool:
+    """Received, with its content, and not done."""
+    row = await session.get(InboxUpdate, update_id)
+    return row is not None and row.done_at is None and row.payload is not None
 
 
 async def begin(session: AsyncSession, update_id: int, now: datetime) -> Turn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, Person, StaffRole
@@ -161,3 +161,14 @@ async def waiting(session: AsyncSession) -> tuple[int, datetime | None, int]:
         select(func.count()).where(OutboxMessage.status == Status.PARKED.value)
     )
     return int(count), earliest, int(parked or 0)
+
+
+async def forget_settled_before(session: AsyncSession, before: datetime) -> None:
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_(
+                [Status.SENT.value, Status.FAILED.value, Status.PARKED.value, Status.DROPPED.value]
+            ),
+            OutboxMessage.created_at < before,
+        )
+    )

@@ -70,8 +70,9 @@ async def test_the_webhook_checks_the_secret_first_caps_the_body_and_stores_befo
         huge = b"x" * (MAX_BODY * 8)
         for headers, status in ((unsigned, 403), (signed, 413)):
             assert await _refused_early(client, huge, headers) in {status, None}
-        broken = await client.post("/hook", content=b"{not json", headers=signed)
-        assert broken.status_code == 400
+        for body in (b"{not json", b'{"update_id": 1, "message": "x"}', b'{"update_id": "a"}'):
+            broken = await client.post("/hook", content=body, headers=signed)
+            assert broken.status_code == 400, body
         assert (await client.get("/hook", headers=signed)).status_code == 405
 
         accepted = await client.post("/hook", json=_update(7001), headers={SECRET_HEADER: SECRET})
