@@ -8,7 +8,7 @@ kind without words is a type error) in the recipient's language of that moment.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, get_args
 
 
 @dataclass(frozen=True)
@@ -89,18 +89,7 @@ Notice = (
     | PersonUnreachable
 )
 
-_KINDS: dict[str, type[Any]] = {
-    cls.__name__: cls
-    for cls in (
-        PersonsReceived,
-        ChangeRequested,
-        ReferentChanged,
-        RetentionWarning,
-        RetentionErased,
-        SharingEnds,
-        PersonUnreachable,
-    )
-}
+_KINDS: dict[str, type[Any]] = {cls.__name__: cls for cls in get_args(Notice)}
 
 
 def to_payload(notice: Notice) -> tuple[str, dict[str, Any]]:

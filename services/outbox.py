@@ -35,7 +35,7 @@ from storage import reminders as reminder_store
 from storage import sites as site_store
 from storage import staff as staff_store
 from storage.db import SessionFactory
-from storage.models import OutboxMessage, Reminder
+from storage.models import OutboxMessage
 from storage.outbox import REMINDER, Status
 from storage.reminders import ReminderKind
 
@@ -79,23 +79,7 @@ async def queue(session: AsyncSession, notices: Iterable[Notice], now: datetime)
     for notice in notices:
         kind, data = to_payload(notice)
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
-        match notice.to:
-            case ToPerson(person_id=person_id):
-                await outbox_store.add(
-                    session, kind=kind, payload=payload, now=now, person_id=person_id
-                )
-            case ToStaff(staff_id=staff_id):
-                await outbox_store.add(
-                    session, kind=kind, payload=payload, now=now, staff_id=staff_id
-                )
-            case ToFormerPerson(telegram_user_id=chat_id, language=language):
-                await outbox_store.add(
-                    session, kind=kind, payload=payload, now=now, chat_id=chat_id, language=language
-                )
-
-
-async def queue_reminder(session: AsyncSession, reminder: Reminder, now: datetime) -> None:
-    await queue_reminders(session, [(reminder.person_id, reminder.id)], now)
+        await outbox_store.add(session, now, kind=kind, payload=payload, **_columns(notice.to))
 
 
 async def queue_reminders(
@@ -103,6 +87,17 @@ async def queue_reminders(
 ) -> None:
     """Due reminders, as (person id, reminder id): rendered when they are sent."""
     await outbox_store.add_reminders(session, reminders, now)
+
+
+def _columns(to: Recipient) -> dict[str, object]:
+    """Where a recipient is kept in a row (`_recipient` reads it back)."""
+    match to:
+        case ToPerson(person_id=person_id):
+            return {"person_id": person_id}
+        case ToStaff(staff_id=staff_id):
+            return {"staff_id": staff_id}
+        case ToFormerPerson(telegram_user_id=chat_id, language=language):
+            return {"chat_id": chat_id, "language": language}
 
 
 async def claim(db: SessionFactory, now: datetime, limit: int = BATCH) -> list[Delivery]:

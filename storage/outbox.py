@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, Person, StaffRole
@@ -22,57 +22,34 @@ class Status(StrEnum):
     DROPPED = "dropped"  # its reason went away before it was sent
 
 
-async def add(
-    session: AsyncSession,
-    *,
-    kind: str,
-    payload: str,
-    now: datetime,
-    person_id: int | None = None,
-    staff_id: int | None = None,
-    chat_id: int | None = None,
-    language: str | None = None,
-    reminder_id: int | None = None,
-) -> OutboxMessage:
-    row = OutboxMessage(
-        person_id=person_id,
-        staff_id=staff_id,
-        chat_id=chat_id,
-        language=language,
-        kind=kind,
-        payload=payload,
-        reminder_id=reminder_id,
-        status=Status.PENDING.value,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    session.add(row)
-    return row
+def _new(now: datetime, **columns: object) -> dict[str, object]:
+    """A message waiting for its first try: the columns every new row shares."""
+    return {
+        "status": Status.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        **columns,
+    }
+
+
+async def add(session: AsyncSession, now: datetime, **columns: object) -> None:
+    """One message (kind, payload and its recipient's columns)."""
+    await session.execute(insert(OutboxMessage), [_new(now, **columns)])
 
 
 async def add_reminders(
     session: AsyncSession, reminders: list[tuple[int, int]], now: datetime
 ) -> None:
     """One message per (person id, reminder id), in one statement (a 9:00 wave is large)."""
-    if not reminders:
-        return
-    await session.execute(
-        insert(OutboxMessage),
-        [
-            {
-                "person_id": person_id,
-                "reminder_id": reminder_id,
-                "kind": REMINDER,
-                "payload": "{}",
-                "status": Status.PENDING.value,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-            for person_id, reminder_id in reminders
-        ],
-    )
+    if reminders:
+        await session.execute(
+            insert(OutboxMessage),
+            [
+                _new(now, person_id=person, reminder_id=reminder, kind=REMINDER, payload="{}")
+                for person, reminder in reminders
+            ],
+        )
 
 
 async def claim(
@@ -105,18 +82,6 @@ async def get(session: AsyncSession, message_id: int) -> OutboxMessage | None:
     return await session.get(OutboxMessage, message_id)
 
 
-async def drop_for_reminders(session: AsyncSession, reminder_ids: list[int]) -> None:
-    """Messages not sent yet whose reminders were cancelled: their reason has gone."""
-    await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.reminder_id.in_(reminder_ids),
-            OutboxMessage.status == Status.PENDING.value,
-        )
-        .values(status=Status.DROPPED.value)
-    )
-
-
 async def undelivered_on_site(
     session: AsyncSession, site_id: int, limit: int = 30
 ) -> list[OutboxMessage]:
@@ -137,14 +102,6 @@ async def undelivered_on_site(
             .limit(limit)
         )
     )
-
-
-async def counts(session: AsyncSession) -> dict[str, int]:
-    """How many messages are in each status (for health and metrics)."""
-    rows = await session.execute(
-        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-    )
-    return {status: int(n) for status, n in rows}
 
 
 async def waiting(session: AsyncSession) -> tuple[int, datetime | None, int]:

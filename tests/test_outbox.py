@@ -154,8 +154,8 @@ async def test_a_message_whose_reason_has_gone_is_dropped_not_sent(db: SessionFa
         )
         session.add_all([cancelled, past, kept])
         await session.flush()
-        for reminder in (cancelled, past, kept):
-            await outbox.queue_reminder(session, reminder, NOW)
+        reminders = [(person, reminder.id) for reminder in (cancelled, past, kept)]
+        await outbox.queue_reminders(session, reminders, NOW)
         cancelled.cancelled_at = NOW
     await queued(db, PersonUnreachable(ToStaff(referent), person))
     async with db.begin() as session:
