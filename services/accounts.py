@@ -21,7 +21,7 @@ from storage import sites as site_store
 from storage import staff as staff_store
 from storage.db import SessionFactory
 from storage.inbox import Turn
-from storage.models import Person, StaffMember
+from storage.models import StaffMember
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ async def _caller(session: AsyncSession, visitor: Visitor, now: datetime, tapped
         return Caller(None, None)
     if tapped:
         person.awaiting = None
-    return Caller(await onboarding.view_of(session, person), await _zone_of(session, person))
+    zone = await site_store.timezone_of(session, person.site_id)
+    return Caller(await onboarding.view_of(session, person), zone)
 
 
 async def _staff_caller(session: AsyncSession, member: StaffMember, now: datetime) -> Caller:
@@ -83,13 +84,8 @@ async def _staff_caller(session: AsyncSession, member: StaffMember, now: datetim
         return Caller(FormerStaff(member.language), None)
     member.last_seen_at = now
     view = await staff_view(session, member)
-    site = await site_store.get_site(session, view.roles[0].site_id) if view.roles else None
-    return Caller(view, site.timezone if site else None)
-
-
-async def _zone_of(session: AsyncSession, person: Person) -> str | None:
-    site = await site_store.get_site(session, person.site_id) if person.site_id else None
-    return site.timezone if site else None
+    first_site = view.roles[0].site_id if view.roles else None
+    return Caller(view, await site_store.timezone_of(session, first_site))
 
 
 async def set_language(

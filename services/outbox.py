@@ -211,8 +211,8 @@ async def _address(
         person = await person_store.get_person(session, row.person_id)
         if person is None:
             return None
-        site = await site_store.get_site(session, person.site_id) if person.site_id else None
-        return person.telegram_user_id, person.language, ZoneInfo(site.timezone) if site else None
+        zone = await site_store.timezone_of(session, person.site_id)
+        return person.telegram_user_id, person.language, ZoneInfo(zone) if zone else None
     if row.staff_id is not None:
         member = await staff_store.get_staff(session, row.staff_id)
         if member is None or member.deactivated_at is not None:

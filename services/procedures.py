@@ -365,8 +365,8 @@ async def _start(
 
 async def _zone_of(session: AsyncSession, person: Person, default: ZoneInfo) -> ZoneInfo:
     """The person's site's time zone (overseas sites exist), else the bot's."""
-    site = await site_store.get_site(session, person.site_id) if person.site_id else None
-    return ZoneInfo(site.timezone) if site else default
+    zone = await site_store.timezone_of(session, person.site_id)
+    return ZoneInfo(zone) if zone else default
 
 
 def _view(flow: Flow, progress: Progress) -> StepView:

@@ -59,3 +59,9 @@ async def all_sites(session: AsyncSession) -> list[Site]:
 
 async def with_ids(session: AsyncSession, site_ids: set[int]) -> list[Site]:
     return list(await session.scalars(select(Site).where(Site.id.in_(site_ids))))
+
+
+async def timezone_of(session: AsyncSession, site_id: int | None) -> str | None:
+    """The site's IANA zone (overseas sites have their own); None without a site."""
+    site = await session.get(Site, site_id) if site_id is not None else None
+    return site.timezone if site else None
