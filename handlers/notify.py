@@ -55,31 +55,29 @@ async def _deliver(context: AllianceContext, delivery: Delivery) -> int:
     if screen is None:  # a reminder of a flow taken out of service
         await outbox.failed(s.db, delivery, Failure.REJECTED, s.clock.now())
         return 0
-    kind = type(delivery.message).__name__
     if not delivery.may_send(s.clock.now()):  # its claim ends soon: the next pass takes it
         return 0
     try:
         (message,) = await reply.send(context, delivery.chat_id, t, screen)
-    except RetryAfter as flood:
-        wait = flood.retry_after
-        seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
-        await outbox.failed(s.db, delivery, Failure.FLOOD, s.clock.now(), seconds)
-    except Forbidden:
-        log.info("%s not delivered: the bot is blocked", kind)
-        await outbox.failed(s.db, delivery, Failure.BLOCKED, s.clock.now())
-    except BadRequest:
-        log.warning("%s refused by Telegram", kind, exc_info=True)
-        await outbox.failed(s.db, delivery, Failure.REJECTED, s.clock.now())
-    except NetworkError:
-        log.info("%s not delivered this time (network); retried later", kind)
-        await outbox.failed(s.db, delivery, Failure.NETWORK, s.clock.now())
-    except TelegramError:
-        log.warning("%s not delivered", kind, exc_info=True)
-        await outbox.failed(s.db, delivery, Failure.REJECTED, s.clock.now())
-    else:
-        await outbox.sent(s.db, delivery, message.message_id, s.clock.now())
-        return 1
-    return 0
+    except TelegramError as error:
+        failure, wait = _failure(error)
+        log.info("%s not delivered (%s)", type(delivery.message).__name__, failure)
+        await outbox.failed(s.db, delivery, failure, s.clock.now(), wait)
+        return 0
+    await outbox.sent(s.db, delivery, message.message_id, s.clock.now())
+    return 1
+
+
+def _failure(error: TelegramError) -> tuple[Failure, float | None]:
+    """What Telegram's answer means for the outbox (and how long it asked to wait)."""
+    if isinstance(error, RetryAfter):
+        wait = error.retry_after
+        return Failure.FLOOD, wait if isinstance(wait, int | float) else wait.total_seconds()
+    if isinstance(error, Forbidden):
+        return Failure.BLOCKED, None
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        return Failure.NETWORK, None
+    return Failure.REJECTED, None
 
 
 def _screen(context: AllianceContext, t: Translator, delivery: Delivery) -> Screen | None:

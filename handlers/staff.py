@@ -75,18 +75,8 @@ async def _page(context: AllianceContext, me: StaffView, tap: StaffIntent) -> Sc
     match tap:
         case StaffHome():
             return screens.home(t, me)
-        case InviteMenu():
-            return screens.invite_what(t, me)
-        case InviteWho(who=who):
-            sites = me.sites(Role.REFERENT if who is InviteFor.PERSON else Role.ADMIN)
-            if len(sites) == 1:
-                return await _invite(context, InviteAt(who, sites[0].site_id))
-            return screens.choose_site_for_invite(t, sites, who)
-        case InviteAt():
-            return await _invite(context, tap)
-        case AddInviteNote(invite=invite_id):
-            asked = await staff_service.ask_for_note(s.db, user_id, invite_id)
-            return screens.ask_note(t) if asked else screens.not_allowed(t)
+        case InviteMenu() | InviteWho() | InviteAt() | AddInviteNote():
+            return await _invitations(context, me, tap)
         case OpenSitePage(page=page):
             sites = _sites_for(me, page)
             if len(sites) == 1:
@@ -110,6 +100,29 @@ async def _page(context: AllianceContext, me: StaffView, tap: StaffIntent) -> Sc
             await staff_service.reassign(s.db, user_id, request_id, member_id, now)
             await deliver_outbox(context)
             return screens.reassigned(t)
+        case _:
+            assert_never(tap)
+
+
+async def _invitations(
+    context: AllianceContext, me: StaffView, tap: InviteMenu | InviteWho | InviteAt | AddInviteNote
+) -> Screen:
+    """Inviting a colleague or a person: who, at which site, and a note to recognise them."""
+    t = context.scope.t
+    match tap:
+        case InviteMenu():
+            return screens.invite_what(t, me)
+        case InviteWho(who=who):
+            sites = me.sites(Role.REFERENT if who is InviteFor.PERSON else Role.ADMIN)
+            if len(sites) == 1:
+                return await _invite(context, InviteAt(who, sites[0].site_id))
+            return screens.choose_site_for_invite(t, sites, who)
+        case InviteAt():
+            return await _invite(context, tap)
+        case AddInviteNote(invite=invite_id):
+            user_id = visitor_of(context).telegram_user_id
+            asked = await staff_service.ask_for_note(context.services.db, user_id, invite_id)
+            return screens.ask_note(t) if asked else screens.not_allowed(t)
         case _:
             assert_never(tap)
 

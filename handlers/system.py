@@ -10,10 +10,12 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from app.context import AllianceContext, Scope
+from core.i18n import Translator
 from core.languages import match_language
 from handlers import reply
 from screens import errors
 from services import accounts
+from services.accounts import Caller
 from services.onboarding import Visitor
 from storage.inbox import MAX_ATTEMPTS, Turn
 
@@ -38,14 +40,19 @@ async def prepare(update: Update, context: AllianceContext) -> None:
         log.error("update %s cut short %d times; given up", update.update_id, MAX_ATTEMPTS)
         raise ApplicationHandlerStop
     assert not isinstance(caller, Turn)
+    context.scope = Scope(visitor, caller.account, _translator(context, visitor, caller))
+
+
+def _translator(context: AllianceContext, visitor: Visitor | None, caller: Caller) -> Translator:
+    """The account's language (else Telegram's), in its site's time zone (else the bot's)."""
+    s = context.services
     if caller.account is not None:
         language = caller.account.language
     else:
         code = visitor.telegram_language if visitor else None
         language = match_language(code, s.settings.default_language)
     zone = ZoneInfo(caller.timezone) if caller.timezone else s.settings.zone
-    t = s.translations.get(language).in_zone(zone)
-    context.scope = Scope(visitor, caller.account, t)
+    return s.translations.get(language).in_zone(zone)
 
 
 async def report_error(update: object, context: AllianceContext) -> None:
