@@ -166,7 +166,7 @@ async def _replay_unfinished(application: AllianceApplication, services: Service
             update = None
         if update is None:  # unreadable: it must not keep the bot from starting
             log.error("update %s cannot be read back; given up", update_id)
-            await inbox.give_up(services.db, update_id, services.clock.now())
+            await inbox.finish(services.db, update_id, services.clock.now())
             continue
         log.info("update %s was not finished; handled again", update_id)
         await queue.replay(update)

@@ -27,11 +27,6 @@ async def finish(db: SessionFactory, update_id: int, now: datetime) -> None:
         await inbox_store.finish(session, update_id, now)
 
 
-async def give_up(db: SessionFactory, update_id: int, now: datetime) -> None:
-    """An update that cannot even be read back: done, so it never blocks a start."""
-    await finish(db, update_id, now)
-
-
 async def unfinished(db: SessionFactory) -> list[tuple[int, str]]:
     async with db.begin() as session:
         return await inbox_store.unfinished(session)

@@ -95,11 +95,10 @@ class PendingChange:
 
 
 async def staff_view(session: AsyncSession, member: StaffMember) -> StaffView:
-    roles = []
-    for site_id, role in await staff_store.roles_of(session, member.id):
-        site = await site_store.get_site(session, site_id)
-        roles.append(RoleView(site_id, site.name if site else "?", Role(role)))
-    roles.sort(key=lambda r: (r.site_name, r.role))
+    roles = [
+        RoleView(site_id, name, Role(role))
+        for site_id, name, role in await staff_store.roles_with_site_names(session, member.id)
+    ]
     return StaffView(
         member.id,
         member.display_name,

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access import AuditOutcome, StaffAction
-from storage.models import AuditEntry, Person, StaffMember, StaffRole
+from storage.models import AuditEntry, Person, Site, StaffMember, StaffRole
 
 
 async def find_staff(session: AsyncSession, telegram_user_id: int) -> StaffMember | None:
@@ -41,6 +41,17 @@ async def roles_of(session: AsyncSession, staff_id: int) -> list[tuple[int, str]
         select(StaffRole.site_id, StaffRole.role).where(StaffRole.staff_id == staff_id)
     )
     return [(site_id, role) for site_id, role in rows]
+
+
+async def roles_with_site_names(session: AsyncSession, staff_id: int) -> list[tuple[int, str, str]]:
+    """(site id, site name, role) of each role, in one query (read on every staff update)."""
+    rows = await session.execute(
+        select(StaffRole.site_id, Site.name, StaffRole.role)
+        .join(Site, Site.id == StaffRole.site_id)
+        .where(StaffRole.staff_id == staff_id)
+        .order_by(Site.name, StaffRole.role)
+    )
+    return [(site_id, name, role) for site_id, name, role in rows]
 
 
 async def add_role(session: AsyncSession, staff_id: int, site_id: int, role: str) -> None:
