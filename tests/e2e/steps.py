@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import select
+
 from app.context import AllianceContext
 from emulator import BotMessage, FakeUser
+from storage.models import Reminder
 from tests.harness import BotHarness
 
 CAF = "CAF : RSA, prime d'activité, logement"
@@ -57,3 +62,14 @@ async def reach_rsa_request(bot: BotHarness, user: FakeUser) -> None:
         chosen = "Oui" if "Avez-vous déjà un compte" in step.text else None
         await bot.tap(user, chosen or ("Continuer ➡️" if "Continuer ➡️" in labels else labels[0]))
     raise AssertionError("the RSA request step was not reached")
+
+
+async def a_check_reminder_due(bot: BotHarness, user: FakeUser) -> None:
+    """The person says the RSA request is made; its "did it work?" falls due (the clock
+    is moved to just after it)."""
+    await reach_rsa_request(bot, user)
+    await bot.tap(user, "✅ C'est fait")
+    async with bot.services.db() as session:
+        check = await session.scalar(select(Reminder).where(Reminder.kind == "check"))
+    assert check is not None
+    bot.clock.set(check.due_at + timedelta(minutes=1))

@@ -4,30 +4,18 @@ and their referent knows."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from core.delivery import BACKOFF
-from emulator import BotApiEmulator, FakeUser
+from emulator import BotApiEmulator
 from handlers.notify import deliver_outbox, send_due_reminders
-from storage.models import OutboxMessage, Person, Reminder
+from storage.models import OutboxMessage, Person
 from storage.outbox import Status
-from tests.e2e.steps import job_context, onboard, reach_rsa_request
+from tests.e2e.steps import a_check_reminder_due, job_context, onboard
 from tests.e2e.test_people import _site_with
 from tests.harness import BotHarness, texts
 
 CHECK = "Est-ce que ça a marché ?"
-
-
-async def a_check_reminder_due(bot: BotHarness, person: FakeUser) -> None:
-    """The person says an action step is done; "did it work?" falls due days later."""
-    await reach_rsa_request(bot, person)
-    await bot.tap(person, "✅ C'est fait")
-    async with bot.services.db() as session:
-        check = await session.scalar(select(Reminder).where(Reminder.kind == "check"))
-    assert check is not None
-    bot.clock.set(check.due_at + timedelta(minutes=1))
 
 
 async def outbox_rows(bot: BotHarness) -> list[tuple[str, int, str | None]]:

@@ -31,11 +31,11 @@ from storage.models import HelpRequest, Reminder, StepEvent
 from tests.e2e.steps import (
     CAF,
     PREFECTURE,
+    a_check_reminder_due,
     advance_until,
     job_context,
     onboard,
     open_flow,
-    reach_rsa_request,
 )
 from tests.harness import BotHarness, texts
 
@@ -272,12 +272,7 @@ async def test_did_it_work_is_asked_days_after_done(
     """The RSA request step has check_after_days: 7; "No" offers help."""
     user = emulator.user(1207, first_name="Binta")
     await onboard(bot, user)
-    await reach_rsa_request(bot, user)
-    await bot.tap(user, "✅ C'est fait")
-    async with bot.services.db() as session:
-        check = await session.scalar(select(Reminder).where(Reminder.kind == "check"))
-    assert check is not None
-    bot.clock.set(check.due_at + timedelta(minutes=1))
+    await a_check_reminder_due(bot, user)
     await send_due_reminders(job_context(bot))
     question = user.last_message
     assert "Est-ce que ça a marché ?" in question.text

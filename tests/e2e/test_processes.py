@@ -79,6 +79,18 @@ def test_db_upgrade_creates_the_default_sqlite_database(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "alliance.db").is_file()
 
 
+async def _telegram_and_environment(tmp_path: Path) -> tuple[BotApiEmulator, dict[str, str]]:
+    """A started fake Telegram, and the environment of a bot process that talks to it."""
+    emulator = BotApiEmulator(token=SECRET_TOKEN, bot_username="alliance_process_bot")
+    await emulator.start()
+    env = environment(
+        TELEGRAM_BOT_TOKEN=SECRET_TOKEN,
+        TELEGRAM_API_URL=emulator.base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+    )
+    return emulator, env
+
+
 async def _confirmed(emulator: BotApiEmulator, update_id: int) -> None:
     """Until the bot's next poll confirms the update (another process: no event to await)."""
     async with asyncio.timeout(30):
@@ -92,13 +104,7 @@ async def _wait_for(user: FakeUser, text: str, after: int) -> BotMessage:
 
 async def test_a_crash_mid_onboarding_loses_nothing(tmp_path: Path) -> None:
     """`bot.py run` killed with SIGKILL after the language choice resumes at consent."""
-    emulator = BotApiEmulator(token=SECRET_TOKEN, bot_username="alliance_process_bot")
-    await emulator.start()
-    env = environment(
-        TELEGRAM_BOT_TOKEN=SECRET_TOKEN,
-        TELEGRAM_API_URL=emulator.base_url,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
-    )
+    emulator, env = await _telegram_and_environment(tmp_path)
     first = _bot("run", env=env, cwd=tmp_path)
     try:
         user = emulator.user(901, first_name="Rosa", language_code="fr")
@@ -133,13 +139,7 @@ async def test_a_tap_being_handled_when_the_bot_is_killed_is_answered_after_rest
 ) -> None:
     """SIGKILL while the answer to a tap is on its way: Telegram had been told the update
     was received, so only the inbox can bring it back; the restarted bot answers it."""
-    emulator = BotApiEmulator(token=SECRET_TOKEN, bot_username="alliance_process_bot")
-    await emulator.start()
-    env = environment(
-        TELEGRAM_BOT_TOKEN=SECRET_TOKEN,
-        TELEGRAM_API_URL=emulator.base_url,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
-    )
+    emulator, env = await _telegram_and_environment(tmp_path)
     first = _bot("run", env=env, cwd=tmp_path)
     second: subprocess.Popen[str] | None = None
     try:
