@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from app.health import HealthWatch
 from app.metrics import Metrics
 from app.processor import ChatOrderedProcessor
+from app.sender import OutboxSender
 from app.settings import Settings
 from core.clock import Clock
 from core.i18n import Translations, Translator
@@ -35,6 +36,7 @@ class Services:
     flows: FlowCatalog
     metrics: Metrics
     health: HealthWatch
+    sender: OutboxSender
     exit_code: int = 0  # set when the bot stops itself (the database gone for too long)
 
 

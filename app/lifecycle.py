@@ -63,6 +63,8 @@ async def running(
                 await updater.stop()
             if application.running:
                 await application.stop()
+                if application.post_stop is not None:
+                    await application.post_stop(application)
     finally:
         await application.shutdown()
         if application.post_shutdown is not None:

@@ -12,14 +12,16 @@ from datetime import timedelta
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from app.clock import SystemClock
 from app.context import SERVICES_KEY, AllianceApplication, AllianceContext, Services
 from app.health import EXIT_DATABASE_GONE, GIVE_UP_AFTER, HealthWatch
 from app.inbox import InboxQueue
 from app.metrics import Metrics
+from app.pacing import Limits, Pacer
 from app.processor import ChatOrderedProcessor
+from app.sender import OutboxSender
 from app.settings import ConfigError, Settings
 from core.clock import Clock
 from core.i18n import load_translations
@@ -39,13 +41,17 @@ from handlers import (
     system,
 )
 from handlers.commands import register_commands
-from handlers.notify import deliver_outbox, send_due_reminders
-from services import botinfo, inbox
+from handlers.notify import deliver_outbox, send_due_reminders, wake_sender
+from services import botinfo, inbox, outbox
 from services import privacy as privacy_service
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
 log = logging.getLogger(__name__)
+
+# Due reminders are queued in passes a little larger than what Telegram lets leave in
+# the meantime (services/reminders.PER_PASS).
+REMINDERS_EVERY = timedelta(seconds=10)
 
 # The update types Alliance reads; anything else is never fetched.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -57,6 +63,7 @@ def build_application(
     token: str | None = None,
     base_url: str | None = None,
     clock: Clock | None = None,
+    limits: Limits | None = None,
 ) -> AllianceApplication:
     """The whole bot, wired; started by PTB (`run_polling`, `run_webhook`) or by the demo."""
     clock = clock or SystemClock()
@@ -82,9 +89,9 @@ def build_application(
         .context_types(ContextTypes(context=AllianceContext))
         .update_queue(queue)
         .concurrent_updates(processor)
-        # Telegram allows a bot about 30 messages a second: a 9:00 wave of reminders is
-        # paced instead of refused, and a "retry after" answer is waited out.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram allows a bot about 30 messages a second: replies go at once, and a
+        # 9:00 wave of reminders takes what they leave (app/pacing.py).
+        .rate_limiter(Pacer(limits))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -92,6 +99,7 @@ def build_application(
             )
         )
         .post_init(_on_start)
+        .post_stop(_stop_sending)
         .post_shutdown(_on_stop)
         .build()
     )
@@ -105,6 +113,7 @@ def build_application(
         flows=catalog,
         metrics=metrics,
         health=HealthWatch(db, clock, metrics),
+        sender=OutboxSender(),
     )
     # Who is writing is resolved first (and a redelivered update stops there); then the
     # commands of each journey; then every button and every typed answer, each routed by
@@ -134,8 +143,12 @@ async def _on_start(application: AllianceApplication) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await upgrade_to_head(services.engine)
     await _replay_unfinished(application, services)
+    if services.engine.dialect.name == "sqlite":  # one process sends: none of its claims live
+        await outbox.release_claims(services.db)
     await register_commands(application.bot, services.translations)
     await botinfo.remember(services.db, botinfo.BOT_USERNAME, application.bot.username)
+    jobs_context = AllianceContext(application)
+    services.sender.start(lambda: deliver_outbox(jobs_context))
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             forget_old_updates, interval=timedelta(hours=6), first=0, name="forget-old-updates"
@@ -144,11 +157,11 @@ async def _on_start(application: AllianceApplication) -> None:
             housekeeping, interval=timedelta(hours=1), first=60, name="privacy-housekeeping"
         )
         application.job_queue.run_repeating(
-            send_due_reminders, interval=timedelta(minutes=1), first=5, name="reminders"
+            send_due_reminders, interval=REMINDERS_EVERY, first=5, name="reminders"
         )
         # Retries, and anything a crashed process left claimed once its lease ended.
         application.job_queue.run_repeating(
-            deliver_outbox, interval=timedelta(seconds=5), first=1, name="outbox"
+            wake_sender, interval=timedelta(seconds=5), first=5, name="outbox"
         )
         application.job_queue.run_repeating(
             watch_database, interval=timedelta(seconds=30), first=30, name="watchdog"
@@ -172,8 +185,16 @@ async def _replay_unfinished(application: AllianceApplication, services: Service
         await queue.replay(update)
 
 
+async def _stop_sending(application: AllianceApplication) -> None:
+    """Updates are no longer taken: the batch being sent is finished while the bot's
+    connection to Telegram is still open."""
+    services: Services = application.bot_data[SERVICES_KEY]
+    await services.sender.stop()
+
+
 async def _on_stop(application: AllianceApplication) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
+    await services.sender.stop()  # stopped already, unless the start failed half-way
     await services.engine.dispose()
 
 
@@ -184,7 +205,7 @@ async def housekeeping(context: AllianceContext) -> None:
     if is_quiet(now, services.settings.zone):
         return
     await privacy_service.housekeeping(services.db, now, services.settings.retention_months)
-    await deliver_outbox(context)
+    services.sender.wake()
 
 
 async def watch_database(context: AllianceContext) -> None:

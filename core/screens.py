@@ -38,6 +38,26 @@ class Screen:
         return Screen(self.text)
 
 
+def joined(*screens: Screen) -> Screen:
+    """Several screens said as one message: their texts in order, a blank line between,
+    under the buttons of the one screen that has any (usually the last: the menu, the step).
+
+    One answer per tap, not two: Telegram lets a bot send about 30 messages a second in
+    all, so every message saved serves more people at busy times; and a person reads one
+    answer instead of a burst. Only one screen may carry buttons, so that none is silently
+    dropped (a lost button is a lost way on): the caller drops the others with
+    `without_buttons`. Joined texts must stay within Telegram's 4096 characters:
+    `tests/test_screens.py` measures every joined answer in every language.
+    """
+    if not screens:
+        raise ValueError("nothing to join")
+    keyboards = [screen.buttons for screen in screens if screen.buttons]
+    if len(keyboards) > 1:
+        raise ValueError("only one of the joined screens may carry buttons")
+    text = "\n\n".join(screen.text for screen in screens)
+    return Screen(text, keyboards[0] if keyboards else ())
+
+
 def column(*buttons: Button) -> tuple[tuple[Button, ...], ...]:
     """One button per row: the easiest layout to read and tap on a small phone."""
     return tuple((button,) for button in buttons)

@@ -4,7 +4,9 @@ Point python-telegram-bot at :attr:`BotApiEmulator.base_url`, drive :class:`Fake
 and read what the bot sent. Every request is checked against the official Bot API spec.
 """
 
+from emulator.faults import Fault, FaultKind, RandomFaults
 from emulator.html import EntityParseError, format_text, parse_html
+from emulator.limits import FloodControl, FloodRefusal, TelegramLimits
 from emulator.models import ApiError, BotMessage, CallbackAnswer, InlineButton, RecordedRequest
 from emulator.server import BotApiEmulator
 from emulator.spec import ApiSpec, SpecViolation, UploadedFile, load_spec
@@ -20,9 +22,15 @@ __all__ = [
     "FakeChat",
     "FakeGroup",
     "FakeUser",
+    "Fault",
+    "FaultKind",
+    "FloodControl",
+    "FloodRefusal",
     "InlineButton",
+    "RandomFaults",
     "RecordedRequest",
     "SpecViolation",
+    "TelegramLimits",
     "UploadedFile",
     "format_text",
     "load_spec",

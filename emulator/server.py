@@ -13,6 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
+from emulator.faults import FaultKind, RandomFaults
+from emulator.limits import FloodControl, FloodRefusal, TelegramLimits
 from emulator.methods import Methods, check_content
 from emulator.models import ApiError, BotMessage, RecordedRequest
 from emulator.spec import SpecViolation, UploadedFile, load_spec
@@ -56,7 +58,11 @@ class BotApiEmulator:
         strict: bool = True,
         clock: Callable[[], float] = time.time,
         webhook_retry_base: float = 2.0,
+        limits: TelegramLimits | None = None,
     ) -> None:
+        """``limits`` turns on flood control (see `emulator.limits`): calls over Telegram's
+        rates are answered 429 and recorded in `flood_refusals`; None (the default) never
+        refuses, as tests of behaviour must not depend on timing."""
         self.token = token
         self.bot_user_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
@@ -83,6 +89,9 @@ class BotApiEmulator:
         self._host = "127.0.0.1"
         self._faults: dict[str, list[ApiError]] = {}
         self._holds: dict[str, Hold] = {}
+        self.flood = FloodControl(limits) if limits is not None else None
+        self.flood_refusals: list[FloodRefusal] = []
+        self.faults: RandomFaults | None = None
 
     # -- faults -----------------------------------------------------------------------------
 
@@ -95,6 +104,11 @@ class BotApiEmulator:
         self._faults.setdefault(method, []).extend(
             ApiError(code, description, parameters) for _ in range(times)
         )
+
+    def misbehave(self, faults: RandomFaults | None) -> None:
+        """From now on a share of the calls in chats go wrong at random (see
+        `emulator.faults`); None: behave again."""
+        self.faults = faults
 
     def hold(self, method: str) -> Hold:
         """The next calls of `method` wait until released: the bot is caught mid-handling,
@@ -332,8 +346,14 @@ class BotApiEmulator:
                     del self._holds[method]  # released: later calls go through
                 if hold.dropped:
                     raise ApiError(502, "Bad Gateway")
+            self._check_flood(method, params)
+            fault = self._fault_before(method, params)
+            if fault is FaultKind.SLOW and self.faults is not None:
+                await asyncio.sleep(self.faults.slow_seconds)
             handler = self._methods.handlers.get(method)
             result = await handler(params) if handler is not None else True
+            if fault is FaultKind.LOST_ANSWER:
+                raise ApiError(502, "Bad Gateway")
             status, body = 200, {"ok": True, "result": result}
         except ApiError as error:
             status, body = error.code, error.body()
@@ -346,6 +366,33 @@ class BotApiEmulator:
         self.requests.append(RecordedRequest(method or name, params, status, body))
         logger.debug("%s -> %d", method or name, status)
         return web.json_response(body, status=status, dumps=json.dumps)
+
+    def _fault_before(self, method: str, params: dict[str, Any]) -> FaultKind | None:
+        """A random fault (`misbehave`): those that act before the call raise here; a
+        lost answer is returned, to be raised once the call has taken effect."""
+        chat_id = params.get("chat_id")
+        if self.faults is None or (kind := self.faults.draw(method, chat_id)) is None:
+            return None
+        self.faults.record(method, chat_id, kind, len(self.requests))
+        match kind:
+            case FaultKind.FLOOD:
+                raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+            case FaultKind.BAD_GATEWAY:
+                raise ApiError(502, "Bad Gateway")
+            case FaultKind.SLOW | FaultKind.LOST_ANSWER:
+                return kind
+
+    def _check_flood(self, method: str, params: dict[str, Any]) -> None:
+        """Refuse the call as Telegram does when it comes too fast; it then has no effect."""
+        if self.flood is None:
+            return
+        refusal = self.flood.check(method, params.get("chat_id"), self.clock())
+        if refusal is None:
+            return
+        self.flood_refusals.append(refusal)
+        logger.info("flood control (%s) refused %s: %s", refusal.scope, method, refusal)
+        seconds = refusal.retry_after
+        raise ApiError(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
 
     def _record_violations(self, violations: list[SpecViolation]) -> None:
         for violation in violations:

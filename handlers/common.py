@@ -6,7 +6,7 @@ from telegram import Update
 
 from app.context import AllianceContext
 from core.i18n import Translator
-from core.screens import Screen
+from core.screens import Screen, joined
 from handlers import reply
 from screens import fallback, home, onboarding
 from screens import procedures as procedure_screens
@@ -42,7 +42,7 @@ async def ready_person(update: Update, context: AllianceContext) -> PersonView |
         return None
     person = account or await _first_contact(context)
     resume = onboarding.resume(t, person.stage, person.language)
-    await reply.answer(update, context, t, fallback.onboarding_first(t), resume)
+    await reply.answer(update, context, t, joined(fallback.onboarding_first(t), resume))
     return None
 
 

@@ -6,6 +6,7 @@ from telegram import Message, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from app.context import AllianceContext
+from core.screens import joined
 from handlers import reply
 from handlers.common import main_menu, ready_person, way_on
 from screens import fallback, home
@@ -15,15 +16,13 @@ from services.onboarding import PersonView
 
 async def answer_unusable(update: Update, context: AllianceContext) -> None:
     """The person sent something the bot cannot use: say so kindly and show the way on."""
-    account, t = context.scope.account, context.scope.t
+    account, t, kind = context.scope.account, context.scope.t, _kind_of(update)
     if account is None or isinstance(account, PersonView):
         if await ready_person(update, context) is not None:
             menu = await main_menu(context, t)
-            await reply.answer(update, context, t, fallback.unusable(t, _kind_of(update)), menu)
+            await reply.answer(update, context, t, joined(fallback.unusable(t, kind), menu))
         return
-    await reply.answer(
-        update, context, t, fallback.unusable(t, _kind_of(update)), way_on(account, t)
-    )
+    await reply.answer(update, context, t, joined(fallback.unusable(t, kind), way_on(account, t)))
 
 
 async def answer_stale_button(update: Update, context: AllianceContext) -> None:
@@ -35,7 +34,7 @@ async def answer_stale_button(update: Update, context: AllianceContext) -> None:
     if isinstance(account, PersonView) and not account.ready:
         await reply.answer(update, context, t, way_on(account, t))
         return
-    await reply.answer(update, context, t, home.stale_button(t), way_on(account, t))
+    await reply.answer(update, context, t, joined(home.stale_button(t), way_on(account, t)))
 
 
 async def answer_in_group(update: Update, context: AllianceContext) -> None:

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from app.context import AllianceContext
-from core.screens import Screen
+from core.screens import Screen, joined
 from handlers import reply
 from handlers.common import visitor_of, way_on
 from screens import flow_admin as screens
@@ -33,13 +33,13 @@ async def reload_flows(update: Update, context: AllianceContext) -> None:
 async def _answer(update: Update, context: AllianceContext, *, reload: bool) -> None:
     account, t = context.scope.account, context.scope.t
     try:
-        screens_ = [await _page(context, reload=reload)]
+        screen = await _page(context, reload=reload)
     except NotAllowed:
         log.info("flow management refused")
         staff = isinstance(account, StaffView)
-        screens_ = [staff_screens.not_allowed(t, to_staff_space=staff)]
-        screens_ += [] if staff else [way_on(account, t)]
-    await reply.answer(update, context, t, *screens_)
+        refused = staff_screens.not_allowed(t, to_staff_space=staff)
+        screen = refused if staff else joined(refused, way_on(account, t))
+    await reply.answer(update, context, t, screen)
 
 
 async def _page(context: AllianceContext, *, reload: bool) -> Screen:

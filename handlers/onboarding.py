@@ -9,7 +9,7 @@ from app.context import AllianceContext
 from core.i18n import Translator
 from core.intents import AnswerConsent, ChooseLanguage, Consent
 from core.languages import language, match_language
-from core.screens import Screen
+from core.screens import Screen, joined
 from handlers import reply
 from handlers.commands import register_staff_commands
 from handlers.common import staff_home, visitor_of
@@ -40,15 +40,16 @@ async def start(update: Update, context: AllianceContext) -> None:
         s.db, visitor_of(context), payload, s.clock.now(), s.settings.default_language
     )
     t = s.translations.get(arrival.person.language).in_zone(scope.t.zone)
-    await reply.answer(update, context, t, *_arrival_screens(t, arrival))
+    await reply.answer(update, context, t, _arrival(t, arrival))
 
 
-def _arrival_screens(t: Translator, arrival: Arrival) -> list[Screen]:
-    screens = [onboarding.invite_notice(t, arrival.invite)] if arrival.invite else []
+def _arrival(t: Translator, arrival: Arrival) -> Screen:
+    """One message: the invite's notice if any, then the menu or the welcome and languages."""
+    notice = [onboarding.invite_notice(t, arrival.invite)] if arrival.invite else []
     person = arrival.person
     if person.ready:
-        return [*screens, home.menu(t)]
-    return [*screens, onboarding.welcome(t), onboarding.language_picker(t, person.language)]
+        return joined(*notice, home.menu(t))
+    return joined(*notice, onboarding.welcome(t), onboarding.language_picker(t, person.language))
 
 
 async def join_staff(update: Update, context: AllianceContext, invite: InviteInfo) -> None:
@@ -62,13 +63,8 @@ async def join_staff(update: Update, context: AllianceContext, invite: InviteInf
     if isinstance(result, Joined):
         t = s.translations.get(result.staff.language)
         await register_staff_commands(context.bot, user.id, t)
-        await reply.answer(
-            update,
-            context,
-            t,
-            staff_screens.joined(t, result.role, result.site_name),
-            staff_screens.home(t, result.staff),
-        )
+        welcome = staff_screens.joined(t, result.role, result.site_name)
+        await reply.answer(update, context, t, joined(welcome, staff_screens.home(t, result.staff)))
     else:
         t = s.translations.get(language)
         await reply.answer(update, context, t, staff_screens.staff_invite_problem(t, result))
@@ -86,17 +82,17 @@ async def choose_language(update: Update, context: AllianceContext, tap: ChooseL
         return
     t = s.translations.get(account.language).in_zone(context.scope.t.zone)
     await reply.settle(query, t, language(account.language).native_name)
-    await reply.answer(update, context, t, *_after_language(t, account))
+    await reply.answer(update, context, t, _after_language(t, account))
 
 
-def _after_language(t: Translator, account: Account) -> list[Screen]:
+def _after_language(t: Translator, account: Account) -> Screen:
     """Staff go back to their space; a person goes on with onboarding or to the menu."""
     if not isinstance(account, PersonView):
         chosen = [onboarding.language_chosen(t)] if isinstance(account, StaffView) else []
-        return [*chosen, staff_home(t, account)]
+        return joined(*chosen, staff_home(t, account))
     if account.ready:
-        return [onboarding.language_chosen(t), home.menu(t)]
-    return [onboarding.resume(t, account.stage, account.language)]
+        return joined(onboarding.language_chosen(t), home.menu(t))
+    return onboarding.resume(t, account.stage, account.language)
 
 
 async def decide_consent(update: Update, context: AllianceContext, tap: AnswerConsent) -> None:
@@ -121,7 +117,7 @@ async def _agree(update: Update, context: AllianceContext) -> None:
         return
     assert update.callback_query is not None
     await reply.settle(update.callback_query, t, t.label("✅ J'accepte"))
-    await reply.answer(update, context, t, onboarding.agreed(t), home.menu(t))
+    await reply.answer(update, context, t, joined(onboarding.agreed(t), home.menu(t)))
 
 
 async def _refuse(update: Update, context: AllianceContext) -> None:
@@ -131,7 +127,7 @@ async def _refuse(update: Update, context: AllianceContext) -> None:
     )
     t = s.translations.get(refusal.language)
     if not refusal.done:
-        await reply.answer(update, context, t, home.stale_button(t), home.menu(t))
+        await reply.answer(update, context, t, joined(home.stale_button(t), home.menu(t)))
         return
     assert update.callback_query is not None
     await reply.settle(update.callback_query, t, t.label("❌ Non merci"))
@@ -146,7 +142,7 @@ async def _explain(update: Update, context: AllianceContext) -> None:
     t = s.translations.get(person.language)
     if person.ready:
         details = onboarding.consent_details(t).without_buttons()
-        await reply.answer(update, context, t, details, home.menu(t))
+        await reply.answer(update, context, t, joined(details, home.menu(t)))
     else:
         await reply.answer(update, context, t, onboarding.consent_details(t))
 

@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 
 from app.context import AllianceContext
 from core.intents import Erase, EraseChoice
-from core.screens import Screen
+from core.screens import Screen, joined
 from handlers import reply
 from handlers.common import ready_person, visitor_of, way_on
 from screens import home, privacy
@@ -25,6 +25,8 @@ async def show_my_data(update: Update, context: AllianceContext) -> None:
     data = await privacy_service.export(context.services.db, visitor_of(context))
     if data is None or update.effective_chat is None:
         return
+    # Two messages on purpose: the summary grows with the person's procedures and can pass
+    # the 1024 characters a document's caption allows (a message allows 4096).
     await reply.answer(update, context, t, privacy.export_summary(t, data))
     await context.bot.send_document(
         update.effective_chat.id, data.as_json().encode(), filename=EXPORT_FILE
@@ -36,7 +38,7 @@ async def erase_me(update: Update, context: AllianceContext, tap: Erase | None =
     account, t = context.scope.account, context.scope.t
     if isinstance(account, PersonView):
         choice = tap.choice if tap else EraseChoice.ASK
-        await reply.answer(update, context, t, *await _erasure_step(update, context, choice))
+        await reply.answer(update, context, t, await _erasure_step(update, context, choice))
     elif account is None:
         await reply.answer(update, context, t, privacy.nothing_held(t))
     else:
@@ -48,9 +50,7 @@ async def ask_to_erase(update: Update, context: AllianceContext) -> None:
     await erase_me(update, context)
 
 
-async def _erasure_step(
-    update: Update, context: AllianceContext, choice: EraseChoice
-) -> list[Screen]:
+async def _erasure_step(update: Update, context: AllianceContext, choice: EraseChoice) -> Screen:
     t, query = context.scope.t, update.callback_query
     match choice:
         case EraseChoice.CONFIRM:
@@ -58,13 +58,13 @@ async def _erasure_step(
             erased = await privacy_service.erase(s.db, visitor_of(context), s.clock.now())
             if query is not None:
                 await reply.settle(query, t, t.label("🗑 Oui, tout effacer"))
-            return [privacy.erased(t) if erased else privacy.nothing_held(t)]
+            return privacy.erased(t) if erased else privacy.nothing_held(t)
         case EraseChoice.CANCEL:
             if query is not None:
                 await reply.settle(query, t, t.label("↩️ Non, garder mes données"))
-            return [privacy.kept(t), home.menu(t)]
+            return joined(privacy.kept(t), home.menu(t))
         case EraseChoice.ASK:
-            return [privacy.confirm_erase(t)]
+            return privacy.confirm_erase(t)
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:

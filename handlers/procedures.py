@@ -81,15 +81,15 @@ async def flow_button(update: Update, context: AllianceContext, tap: FlowIntent)
     if flow is None:  # a flow taken out of service since the button was sent
         await reply.answer(update, context, t, screens.catalog(t, context.services.flows.registry))
         return
-    await reply.answer(update, context, t, *await _on_flow(context, flow, tap))
+    await reply.answer(update, context, t, await _on_flow(context, flow, tap))
 
 
-async def _on_flow(context: AllianceContext, flow: Flow, tap: FlowIntent) -> list[Screen]:
+async def _on_flow(context: AllianceContext, flow: Flow, tap: FlowIntent) -> Screen:
     match tap:
         case OpenFlow():
-            return [await _open(context, flow)]
+            return await _open(context, flow)
         case RestartFlow():
-            return [await _open(context, flow, restart=True)]
+            return await _open(context, flow, restart=True)
         case _:  # a button of one step
             return await _on_step(context, flow, tap)
 
@@ -108,7 +108,7 @@ async def answer_typed_date(update: Update, context: AllianceContext, asked: Awa
     acted = await procedures_service.answer_typed_date(
         s.db, visitor_of(context), asked, flow, message.text or "", s.clock.now(), s.settings.zone
     )
-    await reply.answer(update, context, t, *screens.outcome(t, acted))
+    await reply.answer(update, context, t, screens.outcome(t, acted))
 
 
 async def _open(
@@ -128,9 +128,7 @@ async def _open(
 StepIntent = StepTap | ChooseWay | RemindLater | ChooseOption | TickItem | ShowDays | PickDay
 
 
-async def _on_step(
-    context: AllianceContext, flow: Flow, tap: StepIntent | AnswerCheck
-) -> list[Screen]:
+async def _on_step(context: AllianceContext, flow: Flow, tap: StepIntent | AnswerCheck) -> Screen:
     """Pickers (later, month, day, typing) show more buttons; everything else is an event."""
     s, t, visitor = context.services, context.scope.t, visitor_of(context)
     now, zone = s.clock.now(), s.settings.zone
@@ -142,15 +140,15 @@ async def _on_step(
         )
     old_button = screens.problem_note(t, StepProblem.OLD_BUTTON)
     if step is None:  # a step that no longer exists in this version of the flow
-        return [await _open(context, flow, note=old_button)]
+        return await _open(context, flow, note=old_button)
     event = _event(step, tap)
     if event is not None:
         acted = await procedures_service.act(s.db, visitor, flow, step.id, event, now, zone)
         return screens.outcome(t, acted)
     current = await procedures_service.current_view(s.db, visitor, flow, step.id, now, zone)
     if current is None:
-        return [await _open(context, flow, note=old_button)]
-    return [await _picker(context, flow, tap, *current)]
+        return await _open(context, flow, note=old_button)
+    return await _picker(context, flow, tap, *current)
 
 
 async def _picker(

@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from app.context import AllianceContext
+from app.pacing import Traffic
 from core.i18n import Translator
 from core.intents import encode
 from core.screens import Button, Screen
@@ -27,26 +28,34 @@ def _button(t: Translator, button: Button) -> InlineKeyboardButton:
 
 
 async def send(
-    context: AllianceContext, chat_id: int, t: Translator, *screens: Screen
-) -> list[Message]:
-    """Send screens in order, one message each, in the person's language and direction."""
-    return [
-        await context.bot.send_message(
-            chat_id,
-            t.directional(screen.text),
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(t, screen),
-        )
-        for screen in screens
-    ]
+    context: AllianceContext,
+    chat_id: int,
+    t: Translator,
+    screen: Screen,
+    traffic: Traffic = Traffic.CONVERSATION,
+) -> tuple[Message]:
+    """Send one screen as one message, in the person's language and direction.
+
+    One screen only: an answer said in several parts is joined first (`core.screens.joined`),
+    because each message counts against Telegram's ~30 a second for the whole bot. A one-tuple,
+    so that callers unpack the message they keep (`(message,) = await send(...)`)."""
+    message = await context.bot.send_message(
+        chat_id,
+        t.directional(screen.text),
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard(t, screen),
+        rate_limit_args=traffic,  # a reply is never paced behind bulk (app/pacing.py)
+    )
+    return (message,)
 
 
-async def answer(update: Update, context: AllianceContext, t: Translator, *screens: Screen) -> None:
-    """Reply in the chat the update came from, acknowledging a tapped button first."""
+async def answer(update: Update, context: AllianceContext, t: Translator, screen: Screen) -> None:
+    """Reply with one message in the chat the update came from, acknowledging a tapped
+    button first."""
     if update.callback_query is not None:
         await acknowledge(update.callback_query)
     if update.effective_chat is not None:
-        await send(context, update.effective_chat.id, t, *screens)
+        await send(context, update.effective_chat.id, t, screen)
 
 
 async def acknowledge(query: CallbackQuery) -> None:

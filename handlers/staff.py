@@ -32,10 +32,9 @@ from core.intents import (
     StaffIntent,
     ViewPerson,
 )
-from core.screens import Screen
+from core.screens import Screen, joined
 from handlers import reply
 from handlers.common import visitor_of, way_on
-from handlers.notify import deliver_outbox
 from screens import staff as screens
 from services import staff as staff_service
 from services import staff_views
@@ -59,7 +58,7 @@ async def staff_button(update: Update, context: AllianceContext, tap: StaffInten
     if not isinstance(account, StaffView):
         log.info("staff function refused to a non-staff account")
         refused = screens.not_allowed(t, to_staff_space=False)
-        await reply.answer(update, context, t, refused, way_on(account, t))
+        await reply.answer(update, context, t, joined(refused, way_on(account, t)))
         return
     try:
         screen = await _page(context, account, tap)
@@ -91,14 +90,14 @@ async def _page(context: AllianceContext, me: StaffView, tap: StaffIntent) -> Sc
             return screens.confirm_deactivation(t, site_id, member_id)
         case Deactivate(site=site_id, member=member_id):
             handed_over = await staff_service.deactivate(s.db, user_id, site_id, member_id, now)
-            await deliver_outbox(context)
+            context.services.sender.wake()
             return screens.deactivated(t, handed_over)
         case HandleChange(request=request_id):
             options = await staff_service.change_options(s.db, user_id, request_id, now)
             return screens.pick_referent(t, request_id, options)
         case Reassign(request=request_id, member=member_id):
             await staff_service.reassign(s.db, user_id, request_id, member_id, now)
-            await deliver_outbox(context)
+            context.services.sender.wake()
             return screens.reassigned(t)
         case _:
             assert_never(tap)

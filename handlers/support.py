@@ -19,10 +19,9 @@ from core.intents import (
     ShowSharing,
     SiteIntent,
 )
-from core.screens import Screen
+from core.screens import Screen, joined
 from handlers import reply
 from handlers.common import ready_person, visitor_of
-from handlers.notify import deliver_outbox
 from screens import support as screens
 from services import sharing as sharing_service
 from services import support as support_service
@@ -57,7 +56,9 @@ async def choose_site(update: Update, context: AllianceContext, tap: SiteIntent)
                 await reply.answer(update, context, t, screens.site_list(t, sites, 0))
                 return
             chosen = screens.site_chosen(t, support.site_name)
-            await reply.answer(update, context, t, chosen, screens.accompaniment(t, support))
+            await reply.answer(
+                update, context, t, joined(chosen, screens.accompaniment(t, support))
+            )
         case _:
             assert_never(tap)
 
@@ -81,13 +82,13 @@ async def ask_for_another_referent(update: Update, context: AllianceContext) -> 
     s, t = context.services, context.scope.t
     await support_service.ask_for_another_referent(s.db, visitor_of(context), s.clock.now())
     await reply.answer(update, context, t, screens.change_requested(t))
-    await deliver_outbox(context)
+    context.services.sender.wake()
 
 
 async def share(update: Update, context: AllianceContext, tap: SharingIntent) -> None:
     """/partage and its buttons: what the referent sees, and for how long."""
     if await ready_person(update, context) is not None:
-        await reply.answer(update, context, context.scope.t, *await _sharing_step(context, tap))
+        await reply.answer(update, context, context.scope.t, await _sharing_step(context, tap))
 
 
 async def share_command(update: Update, context: AllianceContext) -> None:
@@ -95,7 +96,7 @@ async def share_command(update: Update, context: AllianceContext) -> None:
     await share(update, context, ShowSharing())
 
 
-async def _sharing_step(context: AllianceContext, tap: SharingIntent) -> list[Screen]:
+async def _sharing_step(context: AllianceContext, tap: SharingIntent) -> Screen:
     """Areas to tick, then a duration, then saved; anything else shows where sharing stands."""
     s, t, visitor, now = (
         context.services,
@@ -105,19 +106,19 @@ async def _sharing_step(context: AllianceContext, tap: SharingIntent) -> list[Sc
     )
     match tap:
         case PickAreas(areas=areas):
-            return [screens.pick_areas(t, areas)]
+            return screens.pick_areas(t, areas)
         case PickDuration(areas=areas):
-            return [screens.pick_duration(t, areas)]
+            return screens.pick_duration(t, areas)
         case SetSharing(areas=areas, duration=duration):
             grant = await sharing_service.set_grant(s.db, visitor, areas, duration, now)
             if grant is not None:
-                return [screens.sharing_saved(t), screens.sharing(t, grant, now)]
+                return joined(screens.sharing_saved(t), screens.sharing(t, grant, now))
         case ShowSharing():
             pass
         case _:
             assert_never(tap)
     grant = await sharing_service.current_grant(s.db, visitor, now)
-    return [screens.sharing(t, grant, now)]
+    return screens.sharing(t, grant, now)
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:

@@ -28,7 +28,7 @@ from core.intents import (
     StepTap,
     TickItem,
 )
-from core.screens import Button, Label, Screen, column
+from core.screens import Button, Label, Screen, column, joined
 from flows import dates as date_rules
 from flows.catalog import flow_ref, step_ref
 from flows.engine import EngineError, Mode, Status
@@ -222,7 +222,8 @@ def type_date(t: Translator, flow: Flow, problem: str | None = None) -> Screen:
 
 
 def after(t: Translator, acted: Acted) -> list[Screen]:
-    """What to say besides the next step: a reminder set, help asked, a flow finished."""
+    """What to say besides the next step (a reminder set, help asked, a flow finished),
+    joined above it by `outcome`: notes without buttons."""
     said: list[Screen] = []
     if acted.follow_up is not None:
         said.append(
@@ -261,20 +262,25 @@ def help_offered(t: Translator, acted: Acted) -> Screen:
     return Screen("\n".join(lines))
 
 
-def outcome(t: Translator, acted: Acted) -> list[Screen]:
-    """What the person reads after a tap or a typed answer: always a way on."""
+def outcome(t: Translator, acted: Acted) -> Screen:
+    """What the person reads after a tap or a typed answer, in one message: always a way on.
+
+    What is said besides (a reminder set, help asked, a flow finished) goes above the next
+    step. Those notes are short and a step's texts are capped by the flow validator, far
+    under Telegram's 4096 characters; `tests/test_screens.py` checks every step of every
+    flow with all the notes at once, in every language."""
     problem, view = acted.error, acted.view
     if problem is None and view is not None:
         if view.progress.status is Status.PAUSED:
-            return [*after(t, acted), paused(t, acted.flow)]
-        return [*after(t, acted), step(t, view)]
+            return joined(*after(t, acted), paused(t, acted.flow))
+        return joined(*after(t, acted), step(t, view))
     if problem in {StepProblem.FLOW_CHANGED, EngineError.FLOW_CHANGED}:
-        return [restart_offer(t, acted.flow)]
+        return restart_offer(t, acted.flow)
     if problem is StepProblem.NOT_STARTED:
-        return [not_started(t, acted.flow)]
+        return not_started(t, acted.flow)
     if problem is StepProblem.INVALID_DATE or view is None:
-        return [type_date(t, acted.flow, problem_note(t, problem or StepProblem.INVALID_DATE))]
-    return [step(t, view, note=problem_note(t, problem) if problem else None)]
+        return type_date(t, acted.flow, problem_note(t, problem or StepProblem.INVALID_DATE))
+    return step(t, view, note=problem_note(t, problem) if problem else None)
 
 
 def problem_note(t: Translator, problem: Problem) -> str:

@@ -42,7 +42,7 @@ from storage.reminders import ReminderKind
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)  # a claimed message not settled by then is tried again
-BATCH = 20
+BATCH = 30  # about one second of Telegram's budget
 SEND_MARGIN = timedelta(seconds=30)  # a claim this close to its end is left, not sent
 KEEP_SETTLED = timedelta(days=30)  # delivery records are kept this long, then forgotten
 
@@ -82,6 +82,14 @@ async def queue(session: AsyncSession, notices: Iterable[Notice], now: datetime)
         await outbox_store.add(session, now, kind=kind, payload=payload, **_columns(notice.to))
 
 
+async def release_claims(db: SessionFactory) -> int:
+    """At the start of the only process that sends (SQLite: one process), what the last
+    one had claimed is sent now rather than when its lease ends: a message Telegram had
+    taken just before that process died goes twice (docs/reliability.md), none is late."""
+    async with db.begin() as session:
+        return await outbox_store.release_claims(session)
+
+
 async def queue_reminders(
     session: AsyncSession, reminders: list[tuple[int, int]], now: datetime
 ) -> None:
@@ -105,7 +113,9 @@ async def claim(db: SessionFactory, now: datetime, limit: int = BATCH) -> list[D
     passed, a recipient erased or no longer staff) is dropped here, not sent."""
     async with db.begin() as session:
         deliveries = []
-        for row in await outbox_store.claim(session, now, now + LEASE, limit):
+        rows = await outbox_store.claim(session, now, now + LEASE, limit)
+        await _prefetch(session, rows)
+        for row in rows:
             delivery = await _delivery(session, row, now, now + LEASE)
             if delivery is None:
                 _settle(row, Status.DROPPED)
@@ -114,16 +124,51 @@ async def claim(db: SessionFactory, now: datetime, limit: int = BATCH) -> list[D
         return deliveries
 
 
-async def sent(
-    db: SessionFactory, delivery: Delivery, telegram_message_id: int, now: datetime
-) -> None:
+@dataclass(frozen=True)
+class Sent:
+    delivery: Delivery
+    telegram_message_id: int
+
+
+@dataclass(frozen=True)
+class Failed:
+    delivery: Delivery
+    failure: Failure
+    retry_after: float | None = None  # seconds Telegram asked to wait
+
+
+Result = Sent | Failed
+
+
+async def _prefetch(session: AsyncSession, rows: list[OutboxMessage]) -> None:
+    """Load the batch's persons, their sites and reminders in three queries: reading each
+    message's own (`session.get`) then finds them in the session instead of asking the
+    database 90 times for a batch of 30 while people wait for their answers."""
+    persons = await person_store.with_ids(session, [r.person_id for r in rows if r.person_id])
+    await site_store.with_ids(session, {p.site_id for p in persons if p.site_id is not None})
+    await reminder_store.with_ids(session, [r.reminder_id for r in rows if r.reminder_id])
+
+
+async def record(db: SessionFactory, results: list[Result], now: datetime) -> None:
+    """Several results in one transaction (the sender's group commit, `handlers/notify`)."""
     async with db.begin() as session:
-        row = await _held(session, delivery)
-        if row is None:
-            return
-        _settle(row, Status.SENT)
-        row.sent_at, row.attempts = now, row.attempts + 1
-        row.telegram_message_id = telegram_message_id
+        for result in results:
+            match result:
+                case Sent(delivery=delivery, telegram_message_id=message_id):
+                    await _sent(session, delivery, message_id, now)
+                case Failed(delivery=delivery, failure=failure, retry_after=wait):
+                    await _failed(session, delivery, failure, now, wait)
+
+
+async def _sent(
+    session: AsyncSession, delivery: Delivery, telegram_message_id: int, now: datetime
+) -> None:
+    row = await _held(session, delivery)
+    if row is None:
+        return
+    _settle(row, Status.SENT)
+    row.sent_at, row.attempts = now, row.attempts + 1
+    row.telegram_message_id = telegram_message_id
 
 
 def _settle(row: OutboxMessage, status: Status) -> None:
@@ -141,31 +186,30 @@ async def _held(session: AsyncSession, delivery: Delivery) -> OutboxMessage | No
     return row
 
 
-async def failed(
-    db: SessionFactory,
+async def _failed(
+    session: AsyncSession,
     delivery: Delivery,
     failure: Failure,
     now: datetime,
-    retry_after: float | None = None,
+    retry_after: float | None,
 ) -> None:
     """Record a failed try and decide: retry later, park, or give up. A person who blocked
     the bot is marked unreachable, and their referent is told (once)."""
-    async with db.begin() as session:
-        row = await _held(session, delivery)
-        if row is None:
-            return
-        row.attempts += 1
-        row.last_error = failure.value
-        match after_failure(failure, row.attempts, now, retry_after):
-            case RetryAt(at=at):
-                row.status, row.next_attempt_at = Status.PENDING.value, at
-                row.claimed_until = None
-            case Park():
-                _settle(row, Status.PARKED)
-            case GiveUp():
-                _settle(row, Status.FAILED)
-        if failure is Failure.BLOCKED and row.person_id is not None:
-            await _unreachable(session, row.person_id, now)
+    row = await _held(session, delivery)
+    if row is None:
+        return
+    row.attempts += 1
+    row.last_error = failure.value
+    match after_failure(failure, row.attempts, now, retry_after):
+        case RetryAt(at=at):
+            row.status, row.next_attempt_at = Status.PENDING.value, at
+            row.claimed_until = None
+        case Park():
+            _settle(row, Status.PARKED)
+        case GiveUp():
+            _settle(row, Status.FAILED)
+    if failure is Failure.BLOCKED and row.person_id is not None:
+        await _unreachable(session, row.person_id, now)
 
 
 async def _unreachable(session: AsyncSession, person_id: int, now: datetime) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, Person, StaffRole
@@ -76,6 +76,16 @@ async def claim(
     for row in rows:
         row.status, row.claimed_until = Status.SENDING.value, until
     return rows
+
+
+async def release_claims(session: AsyncSession) -> int:
+    """Every claimed message back to waiting (its claim's sender is known to be gone)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == Status.SENDING.value)
+        .values(status=Status.PENDING.value, claimed_until=None)
+    )
+    return int(getattr(result, "rowcount", 0))
 
 
 async def get(session: AsyncSession, message_id: int) -> OutboxMessage | None:

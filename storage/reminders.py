@@ -119,14 +119,16 @@ async def to_come(session: AsyncSession, person_id: int) -> list[Reminder]:
     )
 
 
-async def due(session: AsyncSession, now: datetime) -> list[Reminder]:
-    """Reminders due and not yet claimed, locked (PostgreSQL) so another worker skips them."""
+async def due(session: AsyncSession, now: datetime, limit: int) -> list[Reminder]:
+    """Reminders due and not yet claimed, locked (PostgreSQL) so another worker skips them;
+    the first `limit`, a person's together and in order."""
     query = select(Reminder).where(
         Reminder.due_at <= now, Reminder.sent_at.is_(None), Reminder.cancelled_at.is_(None)
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return list(await session.scalars(query.order_by(Reminder.person_id, Reminder.due_at)))
+    query = query.order_by(Reminder.person_id, Reminder.due_at).limit(limit)
+    return list(await session.scalars(query))
 
 
 async def sent_since(
@@ -143,6 +145,10 @@ async def sent_since(
         if sent_at is not None:
             sent.setdefault(person_id, []).append(sent_at)
     return sent
+
+
+async def with_ids(session: AsyncSession, reminder_ids: Sequence[int]) -> list[Reminder]:
+    return list(await session.scalars(select(Reminder).where(Reminder.id.in_(reminder_ids))))
 
 
 async def get(session: AsyncSession, reminder_id: int) -> Reminder | None:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from app.context import SERVICES_KEY, AllianceApplication, Services
 from app.lifecycle import Webhook, running
+from app.pacing import Limits
 from app.settings import Settings
 from app.wiring import ALLOWED_UPDATES, build_application
 from emulator import BotApiEmulator, BotMessage, FakeUser
 from tests.clock import FakeClock
+
+# Telegram's pace in one chat (a second a message) would make the suite wait in real
+# time; the pacing itself is tested in tests/unit/test_pacing.py and measured in bench/.
+UNPACED_CHATS = Limits(per_chat_per_second=1000.0, per_chat_burst=1000)
 
 
 class BotHarness:
@@ -39,6 +44,7 @@ class BotHarness:
             token=self.emulator.token,
             base_url=self.emulator.base_url,
             clock=self.clock,
+            limits=UNPACED_CHATS,
         )
         context = running(self.application, ALLOWED_UPDATES, self.webhook)
         await context.__aenter__()
@@ -55,7 +61,9 @@ class BotHarness:
         await self.start()
 
     async def settle(self, update_id: int) -> None:
+        """The update handled, and what it queued for others (a referent told) sent."""
         await self.services.processor.wait_done(update_id)
+        await self.services.sender.quiet()
 
     async def say(self, user: FakeUser, text: str) -> list[BotMessage]:
         """Send a message and return everything the bot sent or edited in answer."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,3 +29,16 @@ def bot_py(*arguments: str, cwd: Path = ROOT, **overrides: str) -> subprocess.Co
         timeout=120,
         check=False,
     )
+
+
+DAY_ZONES = ("Europe/Paris", "Asia/Tokyo", "Asia/Kolkata", "America/New_York", "Pacific/Honolulu")
+
+
+def daytime_zone() -> str:
+    """A time zone where it is between 10:00 and 18:00 now: reminders are never sent at
+    night, and a run with a real clock must not depend on the hour it is started."""
+    now = datetime.now(UTC)
+    for name in DAY_ZONES:
+        if 10 <= now.astimezone(ZoneInfo(name)).hour < 18:
+            return name
+    raise AssertionError("no zone in DAY_ZONES is in daytime now; add one")

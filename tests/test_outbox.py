@@ -20,7 +20,7 @@ from core.notices import (
     ToStaff,
 )
 from services import outbox
-from services.outbox import LEASE, DueReminder
+from services.outbox import LEASE, DueReminder, Failed, Sent
 from storage import persons as person_store
 from storage import staff as staff_store
 from storage.db import SessionFactory, create_engine, create_session_factory
@@ -74,7 +74,7 @@ async def test_a_message_is_claimed_once_and_its_result_recorded(db: SessionFact
     assert delivery.message == SharingEnds(ToPerson(person))
     assert await outbox.claim(db, NOW) == [], "a claimed message is nobody else's"
 
-    await outbox.sent(db, delivery, 77, NOW)
+    await outbox.record(db, [Sent(delivery, 77)], NOW)
     assert await statuses(db) == [(Status.SENT, 1)]
     assert await outbox.claim(db, NOW + LEASE * 2) == [], "sent once, never again"
 
@@ -97,7 +97,7 @@ async def test_network_failures_are_retried_with_backoff_then_parked(db: Session
     at = NOW
     for attempt in range(1, MAX_ATTEMPTS + 1):
         (delivery,) = await outbox.claim(db, at)
-        await outbox.failed(db, delivery, Failure.NETWORK, at)
+        await outbox.record(db, [Failed(delivery, Failure.NETWORK)], at)
         if attempt < MAX_ATTEMPTS:
             delay = BACKOFF[min(attempt, len(BACKOFF)) - 1]
             assert await outbox.claim(db, at + delay - timedelta(seconds=1)) == [], attempt
@@ -110,7 +110,7 @@ async def test_flood_control_is_waited_out_as_telegram_asks(db: SessionFactory) 
     person = await a_person(db, 504)
     await queued(db, SharingEnds(ToPerson(person)))
     (delivery,) = await outbox.claim(db, NOW)
-    await outbox.failed(db, delivery, Failure.FLOOD, NOW, retry_after=42)
+    await outbox.record(db, [Failed(delivery, Failure.FLOOD, 42)], NOW)
     assert await outbox.claim(db, NOW + timedelta(seconds=41)) == []
     assert len(await outbox.claim(db, NOW + timedelta(seconds=42))) == 1
 
@@ -122,8 +122,8 @@ async def test_a_person_who_blocked_the_bot_is_unreachable_and_their_referent_to
     person = await a_person(db, 505, referent_id=referent)
     await queued(db, SharingEnds(ToPerson(person)), SharingEnds(ToPerson(person)))
     first, second = await outbox.claim(db, NOW)
-    await outbox.failed(db, first, Failure.BLOCKED, NOW)
-    await outbox.failed(db, second, Failure.BLOCKED, NOW)
+    await outbox.record(db, [Failed(first, Failure.BLOCKED)], NOW)
+    await outbox.record(db, [Failed(second, Failure.BLOCKED)], NOW)
 
     (told,) = await outbox.claim(db, NOW)
     assert told.chat_id == 601 and told.message == PersonUnreachable(ToStaff(referent), person)
@@ -183,7 +183,7 @@ async def test_erasure_takes_the_persons_messages_but_the_goodbye_which_keeps_no
         await outbox.queue(session, [RetentionErased(ToFormerPerson(507, "uk"))], NOW)
     (goodbye,) = await outbox.claim(db, NOW)
     assert goodbye.chat_id == 507 and goodbye.language == "uk"
-    await outbox.sent(db, goodbye, 9, NOW)
+    await outbox.record(db, [Sent(goodbye, 9)], NOW)
     async with db.begin() as session:
         rows = list(await session.scalars(select(OutboxMessage)))
     assert len(rows) == 1 and rows[0].chat_id is None and rows[0].status == Status.SENT
@@ -210,8 +210,8 @@ async def test_a_sender_whose_claim_ended_does_not_overwrite_another_senders_res
     (slow,) = await outbox.claim(db, NOW)  # a sender stuck past its lease …
     later = NOW + LEASE + timedelta(seconds=1)
     (quick,) = await outbox.claim(db, later)  # … another takes the message and sends it
-    await outbox.sent(db, quick, 10, later)
-    await outbox.failed(db, slow, Failure.NETWORK, later)  # the stuck one's late result
+    await outbox.record(db, [Sent(quick, 10)], later)
+    await outbox.record(db, [Failed(slow, Failure.NETWORK)], later)  # the stuck one's late result
     assert await statuses(db) == [(Status.SENT, 1)], "not set back to pending, not resent"
     assert not slow.may_send(NOW + LEASE), "a claim about to end is not used to send"
 
@@ -219,7 +219,7 @@ async def test_a_sender_whose_claim_ended_does_not_overwrite_another_senders_res
 async def test_a_goodbye_that_cannot_be_delivered_keeps_no_address(db: SessionFactory) -> None:
     await queued(db, RetentionErased(ToFormerPerson(509, "fr")))
     (goodbye,) = await outbox.claim(db, NOW)
-    await outbox.failed(db, goodbye, Failure.BLOCKED, NOW)
+    await outbox.record(db, [Failed(goodbye, Failure.BLOCKED)], NOW)
     async with db.begin() as session:
         row = (await session.scalars(select(OutboxMessage))).one()
     assert row.status == Status.FAILED and row.chat_id is None and row.language is None

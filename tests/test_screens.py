@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.i18n import Translator, load_translations
-from core.intents import decode_tap, encode
+from core.intents import ShowMenu, decode_tap, encode
 from core.invites import InviteStatus
 from core.languages import SUPPORTED_LANGUAGES
 from core.onboarding import Stage
-from core.screens import Screen
+from core.screens import Button, Label, Screen, joined
 from emulator.html import parse_html, utf16_len
 from screens import errors, fallback, home, onboarding, privacy
 from screens.fallback import Unusable
@@ -43,6 +43,25 @@ SCREENS: list[Callable[[Translator], Screen]] = [
     lambda t: fallback.private_only(t, "alliance_bot"),
     fallback.onboarding_first,
     errors.something_went_wrong,
+    # The answers said in one message (`core.screens.joined`), as the handlers join them.
+    *[lambda t, k=kind: joined(fallback.unusable(t, k), home.menu(t)) for kind in Unusable],
+    *[
+        lambda t, s=stage: joined(fallback.onboarding_first(t), onboarding.resume(t, s, t.code))
+        for stage in (Stage.LANGUAGE, Stage.CONSENT)
+    ],
+    *[
+        lambda t, s=status: joined(
+            onboarding.invite_notice(t, s),
+            onboarding.welcome(t),
+            onboarding.language_picker(t, t.code),
+        )
+        for status in InviteStatus
+    ],
+    lambda t: joined(onboarding.language_chosen(t), home.menu(t)),
+    lambda t: joined(onboarding.agreed(t), home.menu(t)),
+    lambda t: joined(onboarding.consent_details(t).without_buttons(), home.menu(t)),
+    lambda t: joined(home.stale_button(t), home.menu(t)),
+    lambda t: joined(privacy.kept(t), home.menu(t)),
 ]
 
 
@@ -67,6 +86,18 @@ def test_screen_fits_telegram(
             assert 0 < len(button.label) <= 40, button.label
     if code != "fr":
         assert screen.text != build(translators["fr"]).text, "shown untranslated"
+
+
+def test_joined_screens_read_in_order_under_the_one_keyboard() -> None:
+    menu = Screen("Menu", ((Button(Label("Go"), ShowMenu()),),))
+    note, other = Screen("Note"), Screen("Other")
+    assert joined(note, other, menu) == Screen("Note\n\nOther\n\nMenu", menu.buttons)
+    assert joined(menu, note) == Screen("Menu\n\nNote", menu.buttons)
+    assert joined(menu) == menu
+    with pytest.raises(ValueError, match="only one"):
+        joined(menu, menu)
+    with pytest.raises(ValueError, match="nothing"):
+        joined()
 
 
 def test_dates_are_in_the_persons_language_and_the_sites_zone(
@@ -101,13 +132,14 @@ def _export(language: str) -> PersonExport:
 def test_every_step_of_every_flow_fits_in_every_language(
     translators: dict[str, Translator],
 ) -> None:
-    """Each step rendered as the person sees it: text, buttons and data within limits."""
+    """Each step rendered as the person sees it: text, buttons and data within limits;
+    and with every note an answer can say above it (in the same message) at once."""
     from datetime import date
 
     from flows import engine
     from flows.registry import load
     from screens import procedures
-    from services.procedures import StepView
+    from services.procedures import Acted, StepView
 
     registry, errors = load(None, date(2026, 11, 25))
     assert registry is not None, errors
@@ -115,10 +147,25 @@ def test_every_step_of_every_flow_fits_in_every_language(
         progress = engine.start(flow, date(2026, 11, 25))
         for flow_step in flow.steps:
             view = StepView(flow, flow_step, progress, 3, 9)
+            help_asked = engine.HelpRequested(
+                flow.id, flow_step.id, flow_step.kind, engine.Who.ANY, engine.Reason.STUCK
+            )
+            said_all = Acted(
+                flow,
+                view,
+                help_requested=help_asked,
+                follow_up=date(2026, 11, 28),
+                finished=True,
+                referent_name="N" * 80,  # the longest name a referent can have
+            )
             for t in translators.values():
                 screen = procedures.step(t, view)
                 plain, _ = parse_html(t.directional(screen.text))
                 assert 0 < utf16_len(plain) <= 4096, (flow.id, flow_step.id, t.code)
+                answer = procedures.outcome(t, said_all)
+                assert answer.buttons == screen.buttons
+                plain, _ = parse_html(t.directional(answer.text))
+                assert utf16_len(plain) <= 4096, (flow.id, flow_step.id, t.code, "with notes")
                 for row in screen.buttons:
                     assert len(row) <= 8
                     for button in row:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.context import AllianceContext
 from emulator import BotMessage, FakeUser
+from handlers.notify import send_due_reminders
 from storage.models import Reminder
 from tests.harness import BotHarness
 
@@ -20,6 +21,12 @@ async def onboard(bot: BotHarness, user: FakeUser, payload: str = "") -> None:
     await bot.say(user, f"/start {payload}".strip())
     await bot.tap(user, "✓ Français")
     await bot.tap(user, "✅ J'accepte")
+
+
+def sent(answer: list[BotMessage]) -> list[BotMessage]:
+    """The messages created in answer, leaving out those edited (a tapped question that
+    now shows the choice): what counts against Telegram's ~30 messages a second."""
+    return [message for message in answer if not message.edited]
 
 
 async def open_flow(bot: BotHarness, user: FakeUser, category: str, title: str) -> list[BotMessage]:
@@ -38,6 +45,18 @@ async def advance_until(bot: BotHarness, user: FakeUser, label: str, limit: int 
             return
         await bot.tap(user, "Continuer ➡️" if "Continuer ➡️" in labels else labels[0])
     raise AssertionError(f"no step offered {label!r}")
+
+
+async def reminders_due(bot: BotHarness) -> None:
+    """The reminder job's pass at the test's time, then the sender's: what was due has
+    been tried when this returns."""
+    await send_due_reminders(job_context(bot))
+    await bot.services.sender.flush()
+
+
+async def outbox_pass(bot: BotHarness) -> None:
+    """The sender's pass (retries due at the test's time): tried when this returns."""
+    await bot.services.sender.flush()
 
 
 def job_context(bot: BotHarness) -> AllianceContext:

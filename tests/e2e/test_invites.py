@@ -18,8 +18,9 @@ async def test_a_valid_invite_is_kept_and_used_once(
     code = await create_invite(bot.services.db, "person", bot.clock.now())
     first = emulator.user(701, first_name="Ana")
     answer = await bot.say(first, f"/start {code}")
-    assert "bien reçu" in texts(answer)
-    assert answer[-1].button_labels[0] == "✓ Français"
+    assert len(answer) == 1, "the notice, the welcome and the languages, in one message"
+    assert "bien reçu" in answer[0].text and "Bonjour, je suis Alliance" in answer[0].text
+    assert answer[0].button_labels[0] == "✓ Français"
 
     async with bot.services.db() as session:
         person = await session.scalar(select(Person).where(Person.telegram_user_id == 701))

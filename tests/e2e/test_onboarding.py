@@ -10,6 +10,7 @@ from core.i18n import RIGHT_TO_LEFT_MARK
 from core.onboarding import CONSENT_TEXT_VERSION
 from emulator import BotApiEmulator
 from storage.models import ConsentRecord, ConsentRefusal, Person
+from tests.e2e.steps import sent
 from tests.harness import BotHarness, texts
 
 ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
@@ -44,6 +45,36 @@ async def test_onboarding_in_french(bot: BotHarness, emulator: BotApiEmulator) -
         consent_row = await session.scalar(select(ConsentRecord))
         assert consent_row is not None and consent_row.text_version == CONSENT_TEXT_VERSION
         assert consent_row.agreed_at == bot.clock.now()
+
+
+async def test_each_onboarding_step_is_one_message(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    """Telegram lets a bot send about 30 messages a second in all: each action of the
+    person gets exactly one new message (it was 2, 1, 2), and the question tapped is
+    edited to show the choice, which sends nothing new."""
+    kim = emulator.user(513, first_name="Kim")
+
+    welcome = await bot.say(kim, "/start")
+    assert len(welcome) == 1 and sent(welcome) == welcome
+    assert "Bonjour, je suis Alliance" in welcome[0].text
+    assert "Dans quelle langue" in welcome[0].text
+    assert welcome[0].button_labels == ["✓ Français", "English", "العربية", "Українська"]
+
+    consent = await bot.tap(kim, "✓ Français")
+    (question,) = sent(consent)
+    assert "Avant de commencer" in question.text
+    assert question.button_labels == ["✅ J'accepte", "ℹ️ En savoir plus", "❌ Non merci"]
+    assert [m.message_id for m in consent if m.edited] == [welcome[0].message_id]
+
+    menu = await bot.tap(kim, "✅ J'accepte")
+    (answer,) = sent(menu)
+    assert "Merci pour votre confiance" in answer.text
+    assert "Que voulez-vous faire ?" in answer.text
+    assert answer.button_labels[0] == "📋 Démarches"
+    assert [m.message_id for m in menu if m.edited] == [question.message_id]
+
+    assert len(kim.messages) == 3, "one message per action, from /start to the menu"
 
 
 async def test_onboarding_in_arabic_reads_right_to_left(
@@ -96,12 +127,18 @@ async def test_choosing_another_language_than_telegrams(
 async def test_tell_me_more_then_agree(bot: BotHarness, emulator: BotApiEmulator) -> None:
     lea = emulator.user(507, first_name="Léa")
     await bot.say(lea, "/start")
-    await bot.tap(lea, "✓ Français")
+    consent = await bot.tap(lea, "✓ Français")
     details = await bot.tap(lea, "ℹ️ En savoir plus")
-    assert "Je ne garde pas vos messages écrits" in texts(details)
-    assert "sans savoir qui" in texts(details)
+    assert len(details) == 1
+    assert "Je ne garde pas vos messages écrits" in details[0].text
+    assert "sans savoir qui" in details[0].text
     menu = await bot.tap(lea, "✅ J'accepte", message_id=details[-1].message_id)
-    assert "Que voulez-vous faire ?" in texts(menu)
+    (answer,) = sent(menu)
+    assert "Merci pour votre confiance" in answer.text and "Que voulez-vous faire ?" in answer.text
+    assert answer.button_labels[0] == "📋 Démarches"
+    again = await bot.tap(lea, "ℹ️ En savoir plus", message_id=consent[-1].message_id)
+    assert len(again) == 1, "once agreed: the details and the menu, in one message"
+    assert "sans savoir qui" in again[0].text and again[0].button_labels[0] == "📋 Démarches"
 
 
 async def test_refusal_keeps_nothing_but_the_refusal(
@@ -132,7 +169,9 @@ async def test_an_old_no_thanks_button_does_not_erase_a_set_up_person(
     details = await bot.tap(ines, "ℹ️ En savoir plus")
     await bot.tap(ines, "✅ J'accepte", message_id=consent[-1].message_id)
     answer = await bot.tap(ines, "❌ Non merci", message_id=details[-1].message_id)
-    assert "Ce bouton n'est plus actif" in texts(answer)
+    assert len(answer) == 1, "the stale button said and the menu, in one message"
+    assert "Ce bouton n'est plus actif" in answer[0].text
+    assert answer[0].button_labels[0] == "📋 Démarches"
     async with bot.services.db() as session:
         assert await session.scalar(select(func.count()).select_from(Person)) == 1
 

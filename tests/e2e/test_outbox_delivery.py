@@ -8,10 +8,9 @@ from sqlalchemy import select
 
 from core.delivery import BACKOFF
 from emulator import BotApiEmulator
-from handlers.notify import deliver_outbox, send_due_reminders
 from storage.models import OutboxMessage, Person
 from storage.outbox import Status
-from tests.e2e.steps import a_check_reminder_due, job_context, onboard
+from tests.e2e.steps import a_check_reminder_due, onboard, outbox_pass, reminders_due
 from tests.e2e.test_people import _site_with
 from tests.harness import BotHarness, texts
 
@@ -33,15 +32,15 @@ async def test_a_reminder_outlives_a_failed_send_and_arrives_once(
 
     emulator.fail_next("sendMessage", 502, "Bad Gateway")
     before = len(person.messages)
-    await send_due_reminders(job_context(bot))
+    await reminders_due(bot)
     assert len(person.messages) == before, "Telegram was down: nothing arrived"
     assert await outbox_rows(bot) == [(Status.PENDING, 1, "network")]
 
-    await send_due_reminders(job_context(bot))
+    await reminders_due(bot)
     assert len(person.messages) == before, "not before its next try"
     bot.clock.advance(BACKOFF[0])
-    await deliver_outbox(job_context(bot))
-    await deliver_outbox(job_context(bot))
+    await outbox_pass(bot)
+    await outbox_pass(bot)
     arrived = person.messages[before:]
     assert [message.text for message in arrived].count(
         next(m.text for m in arrived if CHECK in m.text)
@@ -57,7 +56,7 @@ async def test_a_person_who_blocked_the_bot_is_not_written_to_in_vain(
     await a_check_reminder_due(bot, person)
 
     person.block()
-    await send_due_reminders(job_context(bot))
+    await reminders_due(bot)
     assert (await outbox_rows(bot))[0] == (Status.FAILED, 1, "blocked")
     told = referent.last_message
     assert "Je ne peux plus écrire à la personne n°" in told.text
@@ -82,7 +81,7 @@ async def test_site_admins_see_what_could_not_be_delivered_and_why(
     person, admin = people["person"], people["admin"]
     await a_check_reminder_due(bot, person)
     person.block()
-    await send_due_reminders(job_context(bot))
+    await reminders_due(bot)
 
     await bot.say(admin, "/menu")
     page = await bot.tap(admin, "📭 Messages non remis")

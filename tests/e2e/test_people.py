@@ -22,7 +22,7 @@ from core.intents import (
 )
 from emulator import BotApiEmulator, FakeUser
 from storage.models import AuditEntry, Base, Person, StaffMember
-from tests.e2e.steps import CAF, job_context, onboard
+from tests.e2e.steps import CAF, job_context, onboard, outbox_pass
 from tests.harness import BotHarness, texts
 from tests.processes import bot_py
 
@@ -298,9 +298,11 @@ async def test_sharing_is_chosen_limited_in_time_and_reminded(
 
     bot.clock.advance(timedelta(days=28))
     await housekeeping(job_context(bot))
+    await outbox_pass(bot)
     assert "se termine bientôt" in person.messages[-1].text
     count = len(person.messages)
     await housekeeping(job_context(bot))
+    await outbox_pass(bot)
     assert len(person.messages) == count, "reminded once"
     bot.clock.advance(timedelta(days=3))
     status = await bot.say(person, "/partage")
@@ -314,9 +316,11 @@ async def test_inactive_persons_are_warned_then_erased(
     await onboard(bot, person)
     bot.clock.advance(timedelta(days=702))
     await housekeeping(job_context(bot))
+    await outbox_pass(bot)
     assert "dans 30 jours" in person.messages[-1].text
     bot.clock.advance(timedelta(days=31))
     await housekeeping(job_context(bot))
+    await outbox_pass(bot)
     assert "ont été effacées" in person.messages[-1].text
     async with bot.services.db() as session:
         assert await session.scalar(select(Person).where(Person.telegram_user_id == 701)) is None

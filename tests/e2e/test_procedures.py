@@ -26,16 +26,15 @@ from core.intents import (
 )
 from emulator import BotApiEmulator, BotMessage, FakeUser
 from flows.catalog import flow_ref
-from handlers.notify import send_due_reminders
 from storage.models import HelpRequest, Reminder, StepEvent
 from tests.e2e.steps import (
     CAF,
     PREFECTURE,
     a_check_reminder_due,
     advance_until,
-    job_context,
     onboard,
     open_flow,
+    reminders_due,
 )
 from tests.harness import BotHarness, texts
 
@@ -139,13 +138,13 @@ async def test_permit_renewal_schedules_reminders_that_respect_the_night(
     night = first.due_at + timedelta(hours=12)
     bot.clock.set(night)
     before = len(user.messages)
-    await send_due_reminders(job_context(bot))
+    await reminders_due(bot)
     assert len(user.messages) == before, "never at night"
     bot.clock.set(night + timedelta(hours=12))
-    await send_due_reminders(job_context(bot))
+    await reminders_due(bot)
     assert len(user.messages) == before + 1
     assert "⏰" in user.last_message.text
-    await send_due_reminders(job_context(bot))
+    await reminders_due(bot)
     assert len(user.messages) == before + 1, "sent once"
     opened = await bot.tap(user, user.last_message.button_labels[0])
     assert STEP.search(texts(opened))
@@ -198,7 +197,7 @@ async def test_later_then_reminded_and_did_it_work(
     noted = await bot.tap(user, "Demain")
     assert "je vous le rappellerai le 26 novembre 2026" in texts(noted)
     bot.clock.set(datetime(2026, 11, 26, 8, 30, tzinfo=UTC))  # 9:30 in Paris
-    await send_due_reminders(job_context(bot))
+    await reminders_due(bot)
     assert "Vous m'aviez demandé de vous le rappeler" in user.last_message.text
 
 
@@ -273,7 +272,7 @@ async def test_did_it_work_is_asked_days_after_done(
     user = emulator.user(1207, first_name="Binta")
     await onboard(bot, user)
     await a_check_reminder_due(bot, user)
-    await send_due_reminders(job_context(bot))
+    await reminders_due(bot)
     question = user.last_message
     assert "Est-ce que ça a marché ?" in question.text
     answer = await bot.tap(user, "👎 Non, j'ai besoin d'aide")

@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from emulator import BotApiEmulator, FakeUser
-from tests.harness import BotHarness, texts
+from tests.e2e.steps import sent
+from tests.harness import BotHarness
 
 MENU_FIRST_BUTTON = "📋 Démarches"
 
@@ -40,8 +41,41 @@ async def test_unusable_input_gets_a_kind_answer_and_the_menu(
     update_id = await send(user)
     await bot.settle(update_id)
     answer = user.messages_since(update_id)
+    assert len(answer) == 1, "the kind answer and the menu, in one message"
     assert expected in answer[0].text
-    assert answer[-1].button_labels[0] == MENU_FIRST_BUTTON
+    assert answer[0].button_labels[0] == MENU_FIRST_BUTTON
+
+
+async def test_unknown_text_from_a_ready_person_is_one_message(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    """Telegram lets a bot send about 30 messages a second in all: the answer to text the
+    bot cannot read says so above the menu, in one message (it was two)."""
+    user = emulator.user(607, first_name="Alex")
+    await _ready(bot, user)
+    answer = await bot.say(user, "bonjour, vous pouvez m'aider ?")
+    assert len(answer) == 1
+    (message,) = answer
+    assert message.text.startswith("Je ne sais pas encore lire les messages écrits")
+    assert message.text.endswith("Que voulez-vous faire ?")
+    assert message.button_labels[0] == MENU_FIRST_BUTTON
+    assert "🔒 Mes données" in message.button_labels
+
+
+async def test_a_stale_button_is_answered_in_one_message(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    """A button this version did not write: said above the menu, in one message."""
+    user = emulator.user(608, first_name="Alex")
+    await _ready(bot, user)
+    update_id = await user.tap_data("nothing-we-wrote")
+    await bot.settle(update_id)
+    answer = user.messages_since(update_id)
+    assert len(answer) == 1
+    assert "Ce bouton n'est plus actif" in answer[0].text
+    assert "Que voulez-vous faire ?" in answer[0].text
+    assert answer[0].button_labels[0] == MENU_FIRST_BUTTON
+    assert user.callback_answers, "the button's spinner is stopped"
 
 
 async def test_an_edited_message_is_answered(bot: BotHarness, emulator: BotApiEmulator) -> None:
@@ -53,8 +87,9 @@ async def test_an_edited_message_is_answered(bot: BotHarness, emulator: BotApiEm
     edit_id = await user.edit_text(own_message_id, "un autre texte")
     await bot.settle(edit_id)
     answer = user.messages_since(edit_id)
+    assert len(answer) == 1
     assert "modifié un message" in answer[0].text
-    assert answer[-1].button_labels[0] == MENU_FIRST_BUTTON
+    assert answer[0].button_labels[0] == MENU_FIRST_BUTTON
 
 
 async def test_before_consent_stray_input_brings_back_the_current_step(
@@ -63,8 +98,10 @@ async def test_before_consent_stray_input_brings_back_the_current_step(
     user = emulator.user(603, first_name="Alex")
     await bot.say(user, "/start")
     answer = await bot.say(user, "/menu")
-    assert "choisissez avec les boutons" in texts(answer)
-    assert answer[-1].button_labels[0] == "✓ Français"
+    assert len(answer) == 1, "the hint and the step, in one message"
+    assert "choisissez avec les boutons" in answer[0].text
+    assert "Dans quelle langue" in answer[0].text
+    assert answer[0].button_labels[0] == "✓ Français"
     await bot.tap(user, "✓ Français")
     update_id = await user.send_sticker()
     await bot.settle(update_id)
@@ -76,7 +113,8 @@ async def test_someone_never_seen_writing_text_is_welcomed(
 ) -> None:
     user = emulator.user(604, first_name="Alex", language_code="en")
     answer = await bot.say(user, "hello")
-    assert answer[-1].button_labels[1] == "✓ English"
+    assert len(answer) == 1
+    assert answer[0].button_labels[1] == "✓ English"
 
 
 async def test_group_chats_get_a_pointer_to_the_private_chat(
@@ -117,6 +155,6 @@ async def test_forged_or_stale_buttons_are_refused_politely(
     update_id = await user.tap_data(forged)
     await bot.settle(update_id)
     answer = user.messages_since(update_id)
-    assert answer, "never silence"
+    assert len(sent(answer)) == 1, "never silence, and one message"
     assert answer[-1].button_labels, "never a dead end"
     assert not user.callback_answers or all(a.query_id for a in user.callback_answers)
