@@ -33,8 +33,8 @@ from bench import common
 from emulator import BotApiEmulator, FakeUser, TelegramLimits
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
-from storage.models import Person, Reminder
 from tests.processes import daytime_zone
+from tests.seeds import later_reminders, ready_people
 
 ROOT = Path(__file__).resolve().parents[1]
 # The checkout whose bot.py runs: this one, or a reference (a `git worktree` of an older
@@ -54,29 +54,10 @@ async def seed(database_url: str, reminders: int, walkers: int) -> None:
     db = create_session_factory(engine)
     now = datetime.now(UTC)
     async with db.begin() as session:
-        people = [
-            Person(
-                telegram_user_id=user_id,
-                language="fr",
-                onboarding_stage="ready",
-                created_at=now,
-                last_seen_at=now,
-            )
-            for user_id in [WAVE_IDS + i for i in range(reminders)]
-            + [WALKER_IDS + i for i in range(walkers)]
-        ]
-        session.add_all(people)
-        await session.flush()
-        session.add_all(
-            Reminder(
-                person_id=person.id,
-                key=f"later:wave:{person.id}",
-                kind="later",
-                flow_id="demande-rsa",
-                due_at=now - timedelta(minutes=1),
-            )
-            for person in people[:reminders]
-        )
+        ids = [WAVE_IDS + i for i in range(reminders)] + [WALKER_IDS + i for i in range(walkers)]
+        people = await ready_people(session, ids, now)
+        wave = people[:reminders]
+        session.add_all(later_reminders(wave, [now - timedelta(minutes=1)] * len(wave)))
     await engine.dispose()
 
 

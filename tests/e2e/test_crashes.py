@@ -29,9 +29,9 @@ import pytest
 from emulator import BotApiEmulator, FakeUser
 from emulator.models import RecordedRequest
 from storage.db import create_engine, create_session_factory
-from storage.models import Person, Reminder
 from tests.e2e.walkers import Walker
 from tests.processes import ROOT, bot_py, daytime_zone, environment
+from tests.seeds import later_reminders, ready_people
 
 TOKEN = "987654321:crash-test-token-abcdefghijklmno"
 WALKERS = 30
@@ -58,28 +58,9 @@ async def _seed_reminders(database_url: str, first_id: int) -> None:
     db = create_session_factory(engine)
     now = datetime.now(UTC)
     async with db.begin() as session:
-        people = [
-            Person(
-                telegram_user_id=first_id + i,
-                language="fr",
-                onboarding_stage="ready",
-                created_at=now,
-                last_seen_at=now,
-            )
-            for i in range(REMINDED)
-        ]
-        session.add_all(people)
-        await session.flush()
-        session.add_all(
-            Reminder(
-                person_id=person.id,
-                key=f"later:crash:{person.id}",
-                kind="later",
-                flow_id="demande-rsa",
-                due_at=now + timedelta(seconds=i),
-            )
-            for i, person in enumerate(people)
-        )
+        people = await ready_people(session, [first_id + i for i in range(REMINDED)], now)
+        due = [now + timedelta(seconds=i) for i in range(REMINDED)]
+        session.add_all(later_reminders(people, due))
     await engine.dispose()
 
 

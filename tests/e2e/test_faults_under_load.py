@@ -19,10 +19,11 @@ from itertools import pairwise
 from sqlalchemy import select
 
 from emulator import BotApiEmulator, BotMessage, FakeUser, FaultKind, RandomFaults
-from storage.models import Person, Reminder
+from storage.models import Person
 from tests.e2e.steps import onboard, outbox_pass, reminders_due
 from tests.e2e.walkers import Walker
 from tests.harness import BotHarness
+from tests.seeds import later_reminders
 
 WALKERS = 10
 REMINDED = 10
@@ -85,16 +86,8 @@ async def _reminder_due_for(bot: BotHarness, users: list[FakeUser]) -> None:
     ids = [user.chat_id for user in users]
     now = bot.clock.now()
     async with bot.services.db.begin() as session:
-        for person in await session.scalars(select(Person).where(Person.telegram_user_id.in_(ids))):
-            session.add(
-                Reminder(
-                    person_id=person.id,
-                    key=f"later:faults:{person.id}",
-                    kind="later",
-                    flow_id="demande-rsa",
-                    due_at=now - timedelta(minutes=1),
-                )
-            )
+        people = list(await session.scalars(select(Person).where(Person.telegram_user_id.in_(ids))))
+        session.add_all(later_reminders(people, [now - timedelta(minutes=1)] * len(people)))
 
 
 async def _deliver(bot: BotHarness, users: list[FakeUser], before: dict[int, int]) -> None:
