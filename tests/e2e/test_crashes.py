@@ -86,6 +86,7 @@ async def test_thirty_people_and_ten_kill_9_lose_nothing(tmp_path: Path) -> None
             emulator.user(40_000 + i, first_name=f"W{i}"),
             random.Random(i),
             answer_within=ANSWER_WITHIN,
+            pause=(1.0, 3.5),  # long enough that all ten kills fall while people walk
         )
         for i in range(WALKERS)
     ]
