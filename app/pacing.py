@@ -168,7 +168,7 @@ class Pacer(BaseRateLimiter[Traffic]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
-                self._pause(_seconds(error))
+                self._pause(retry_after_seconds(error))
                 raise
         return await self._converse(callback, args, kwargs, endpoint, chat, counted)
 
@@ -197,7 +197,7 @@ class Pacer(BaseRateLimiter[Traffic]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
-                wait = _seconds(error)
+                wait = retry_after_seconds(error)
                 self._pause(wait)
                 if attempt == retries:
                     raise
@@ -301,6 +301,7 @@ def _already_done(endpoint: str, error: BadRequest) -> bool:
     return False
 
 
-def _seconds(error: RetryAfter) -> float:
+def retry_after_seconds(error: RetryAfter) -> float:
+    """Telegram's wait, whichever form python-telegram-bot gives it in (int or timedelta)."""
     wait = error.retry_after
     return float(wait) if isinstance(wait, int | float) else wait.total_seconds()

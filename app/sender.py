@@ -24,15 +24,14 @@ class OutboxSender:
     def __init__(self) -> None:
         self._woken = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._idle = asyncio.Event()
         self.stopping = False  # read between batches: a stopping sender takes no more
         self._begun = 0  # passes over the outbox begun, and finished
         self._finished = 0
-        self._changed = asyncio.Condition()
+        self._changed = asyncio.Condition()  # notified at the end of each pass
 
     @property
-    def running(self) -> bool:
-        return self._task is not None and not self.stopping
+    def _sending(self) -> bool:
+        return self._begun != self._finished
 
     def wake(self) -> None:
         self._woken.set()
@@ -51,7 +50,7 @@ class OutboxSender:
         if self._task is None:
             return
         async with self._changed:
-            await self._changed.wait_for(lambda: self._idle.is_set() and not self._woken.is_set())
+            await self._changed.wait_for(lambda: not self._sending and not self._woken.is_set())
 
     def start(self, drain: Drain) -> None:
         if self._task is None:
@@ -67,19 +66,15 @@ class OutboxSender:
             return
         self.stopping = True
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(within):
-                await self._idle.wait()
+            async with asyncio.timeout(within), self._changed:
+                await self._changed.wait_for(lambda: not self._sending)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
     async def _run(self, drain: Drain) -> None:
         while not self.stopping:
-            self._idle.set()
-            async with self._changed:
-                self._changed.notify_all()
             await self._woken.wait()
-            self._idle.clear()
             self._woken.clear()
             self._begun += 1
             try:
@@ -91,4 +86,3 @@ class OutboxSender:
             async with self._changed:
                 self._finished += 1
                 self._changed.notify_all()
-        self._idle.set()

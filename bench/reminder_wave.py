@@ -188,20 +188,12 @@ async def _wave_times(emulator: BotApiEmulator, reminders: int) -> Arrivals:
     return arrivals
 
 
-async def measure(reminders: int, database_url: str) -> dict[str, float]:
-    return await measure_wave(reminders, WALKERS, database_url)
-
-
-WALKERS = 50
+async def measure(reminders: int, database_url: str, *, walkers: int) -> dict[str, float]:
+    return await measure_wave(reminders, walkers, database_url)
 
 
 def main() -> None:
-    if "--walkers" in sys.argv:
-        at = sys.argv.index("--walkers")
-        global WALKERS
-        WALKERS = int(sys.argv[at + 1])
-        del sys.argv[at : at + 2]
-    backend, r = common.run(__doc__ or "", "reminders", 3000, measure)
+    backend, r = common.run(__doc__ or "", "reminders", 3000, measure, walkers=50)
     print(
         f"{backend}: {r['received']:.0f} of {r['reminders']:.0f} reminders in "
         f"{r['seconds']:.1f} s (minimum {r['minimum']:.1f} s; with the "

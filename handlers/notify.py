@@ -14,8 +14,7 @@ from collections import defaultdict
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from app.context import AllianceContext
-from app.pacing import Traffic
-from core.clock import Clock
+from app.pacing import Traffic, retry_after_seconds
 from core.delivery import Failure
 from core.i18n import Translator
 from core.screens import Screen
@@ -25,7 +24,6 @@ from screens import procedures as procedure_screens
 from services import outbox
 from services import reminders as reminder_service
 from services.outbox import Delivery, DueReminder
-from storage.db import SessionFactory
 from storage.reminders import ReminderKind
 
 log = logging.getLogger(__name__)
@@ -38,59 +36,30 @@ async def deliver_outbox(context: AllianceContext) -> int:
     """Send everything due in the outbox, paced as bulk traffic; returns how many were sent.
     Each chat's messages go in order; different chats at once."""
     s = context.services
-    results = _Results(s.db, s.clock)
+    results = outbox.GroupCommit(s.db, s.clock.now)
     slots = asyncio.Semaphore(CONCURRENCY)
 
     async def to_chat(deliveries: list[Delivery]) -> None:
         async with slots:
             for delivery in deliveries:
-                result = await _deliver(context, delivery)
-                if result is not None:
+                if (result := await _deliver(context, delivery)) is not None:
                     results.add(result)
 
     try:
         while not s.sender.stopping and (deliveries := await outbox.claim(s.db, s.clock.now())):
-            by_chat: dict[int, list[Delivery]] = defaultdict(list)
-            for delivery in deliveries:
-                by_chat[delivery.chat_id].append(delivery)
-            await asyncio.gather(*(to_chat(d) for d in by_chat.values()))
+            await asyncio.gather(*(to_chat(d) for d in _by_chat(deliveries)))
             await results.written()  # what a result queues (a referent told) is claimable
     finally:
         await results.written()
     return results.sent
 
 
-class _Results:
-    """Results recorded as they come, in one transaction for all those that arrived while
-    the previous one was being written (a group commit). The window in which a stopped
-    process forgets that Telegram took a message, and sends it again once its claim's
-    lease ends, stays about one commit long, while a wave of 30 messages a second costs a
-    handful of transactions a second instead of 30 (the database is the conversations'
-    too)."""
-
-    def __init__(self, db: SessionFactory, clock: Clock) -> None:
-        self._db, self._clock = db, clock
-        self._pending: list[outbox.Result] = []
-        self._writer: asyncio.Task[None] | None = None
-        self.sent = 0
-
-    def add(self, result: outbox.Result) -> None:
-        self._pending.append(result)
-        self.sent += isinstance(result, outbox.Sent)
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write())
-
-    async def written(self) -> None:
-        while self._writer is not None and not self._writer.done():
-            await self._writer
-
-    async def _write(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending, []
-            try:
-                await outbox.record(self._db, batch, self._clock.now())
-            except Exception:
-                log.exception("%s delivery results not recorded; sent again later", len(batch))
+def _by_chat(deliveries: list[Delivery]) -> list[list[Delivery]]:
+    """Each chat's messages, in order."""
+    chats: dict[int, list[Delivery]] = defaultdict(list)
+    for delivery in deliveries:
+        chats[delivery.chat_id].append(delivery)
+    return list(chats.values())
 
 
 async def send_due_reminders(context: AllianceContext) -> None:
@@ -127,8 +96,7 @@ async def _deliver(context: AllianceContext, delivery: Delivery) -> outbox.Resul
 def _failure(error: TelegramError) -> tuple[Failure, float | None]:
     """What Telegram's answer means for the outbox (and how long it asked to wait)."""
     if isinstance(error, RetryAfter):
-        wait = error.retry_after
-        return Failure.FLOOD, wait if isinstance(wait, int | float) else wait.total_seconds()
+        return Failure.FLOOD, retry_after_seconds(error)
     if isinstance(error, Forbidden):
         return Failure.BLOCKED, None
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):

@@ -9,9 +9,10 @@ claimed by one sender at a time, and its result is stored in one transaction.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -158,6 +159,38 @@ async def record(db: SessionFactory, results: list[Result], now: datetime) -> No
                     await _sent(session, delivery, message_id, now)
                 case Failed(delivery=delivery, failure=failure, retry_after=wait):
                     await _failed(session, delivery, failure, now, wait)
+
+
+class GroupCommit:
+    """Results recorded as they come, in one transaction for all those that arrived while
+    the previous one was being written. The window in which a stopped process forgets
+    that Telegram took a message, and sends it again once its claim's lease ends, stays
+    about one commit long, while a wave of 30 messages a second costs a handful of
+    transactions a second instead of 30 (the database is the conversations' too)."""
+
+    def __init__(self, db: SessionFactory, clock: Callable[[], datetime]) -> None:
+        self._db, self._clock = db, clock
+        self._pending: list[Result] = []
+        self._writer: asyncio.Task[None] | None = None
+        self.sent = 0
+
+    def add(self, result: Result) -> None:
+        self._pending.append(result)
+        self.sent += isinstance(result, Sent)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+
+    async def written(self) -> None:
+        while self._writer is not None and not self._writer.done():
+            await self._writer
+
+    async def _write(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await record(self._db, batch, self._clock())
+            except Exception:
+                log.exception("%s delivery results not recorded; sent again later", len(batch))
 
 
 async def _sent(
