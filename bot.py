@@ -2,6 +2,7 @@
 
     python bot.py run                      long polling
     python bot.py run --webhook URL --listen HOST:PORT   (secret: TELEGRAM_WEBHOOK_SECRET)
+    python bot.py worker                   a process that only works (ALLIANCE_QUEUE=procrastinate)
     python bot.py demo [--db FILE]         the real bot on an in-process Bot API, in a terminal
     python bot.py db upgrade               migrate the database to the latest schema
     python bot.py db backup|restore PATH   SQLite online backup / pg_dump, and back
@@ -29,9 +30,9 @@ from app import admin_cli
 from app.backup import backup, restore
 from app.clock import SystemClock
 from app.context import SERVICES_KEY, Services
-from app.lifecycle import Webhook, serve_webhook
+from app.lifecycle import Webhook, serve
 from app.logs import configure_logging
-from app.settings import ConfigError, Settings, load_settings
+from app.settings import ConfigError, Queue, Settings, load_settings
 from app.wiring import ALLOWED_UPDATES, build_application
 from core.i18n import LOCALES_DIR
 from core.languages import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
@@ -62,7 +63,24 @@ def run(settings: Settings, webhook: str | None, listen: str | None, secret: str
         log.info("starting in webhook mode on %s:%s", host, port)
         path = urlsplit(webhook).path.lstrip("/")
         hook = Webhook(url=webhook, listen=host, port=port, path=path, secret=secret or "")
-        serve_webhook(application, hook, ALLOWED_UPDATES)
+        serve(application, ALLOWED_UPDATES, hook)
+    services: Services = application.bot_data[SERVICES_KEY]
+    return services.exit_code
+
+
+def worker(settings: Settings) -> int:
+    """Handles updates, sends the outbox and runs scheduled work from the job queue;
+    receives nothing (`bot.py run` processes do). As many as the load needs."""
+    if settings.queue is not Queue.PROCRASTINATE:
+        raise ConfigError(
+            "bot.py worker needs ALLIANCE_QUEUE=procrastinate (and PostgreSQL): "
+            "with the local queue, `bot.py run` does all the work in one process"
+        )
+    token = settings.require_token()
+    configure_logging(secrets=[token])
+    application = build_application(settings)
+    log.info("starting a worker")
+    serve(application, ALLOWED_UPDATES, None)
     services: Services = application.bot_data[SERVICES_KEY]
     return services.exit_code
 
@@ -132,6 +150,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TOKEN",
         help="webhook secret token (better: TELEGRAM_WEBHOOK_SECRET, not shown by ps)",
     )
+    commands.add_parser("worker", help="only work: updates, outbox, schedule (procrastinate)")
     demo_parser = commands.add_parser("demo", help="chat with the bot in this terminal")
     demo_parser.add_argument("--db", metavar="FILE", help="keep the demo database in FILE")
     demo_parser.add_argument(
@@ -156,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if arguments.listen:
                 _parse_listen(arguments.listen)
             return run(settings, arguments.webhook, arguments.listen, secret)
+        if arguments.command == "worker":
+            return worker(settings)
         if arguments.command == "demo":
             return _demo(settings, arguments.db, arguments.language)
         if arguments.command == "flows":

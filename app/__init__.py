@@ -1,1 +1,1 @@
-"""Running Alliance: settings, wiring helpers, the update processor, the demo."""
+"""Running Alliance: settings, wiring helpers, the work engines, the demo."""

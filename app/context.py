@@ -10,9 +10,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from app.health import HealthWatch
 from app.metrics import Metrics
-from app.processor import ChatOrderedProcessor
-from app.sender import OutboxSender
 from app.settings import Settings
+from app.work import Work
 from core.clock import Clock
 from core.i18n import Translations, Translator
 from flows.catalog import FlowCatalog
@@ -32,11 +31,10 @@ class Services:
     db: SessionFactory
     translations: Translations
     clock: Clock
-    processor: ChatOrderedProcessor
     flows: FlowCatalog
     metrics: Metrics
     health: HealthWatch
-    sender: OutboxSender
+    work: Work  # updates, outbox and scheduled work: in-process, or on the job queue
     exit_code: int = 0  # set when the bot stops itself (the database gone for too long)
 
 

@@ -67,7 +67,7 @@ async def _chat(
                 update_id = await user.tap(label, message_id=message_id)
             else:
                 update_id = await user.send_text(line)
-            await services.processor.wait_done(update_id, WAIT_FOR_BOT)
+            await services.work.handled.wait_done(update_id, WAIT_FOR_BOT)
             tappable = _print_messages(out, user, update_id)
     out.write("\nAu revoir !\n")
     return 0

@@ -1,8 +1,9 @@
-"""Starting and stopping the application by hand: the webhook mode, the demo, the tests.
+"""Starting and stopping the application by hand: the webhook mode, the worker, the demo,
+the tests.
 
 PTB's `run_polling` owns the event loop and calls the post-init and post-shutdown hooks;
-the webhook mode runs our own server (`app.webhook`), so it starts here, as the demo and
-the tests do.
+the webhook mode runs our own server (`app.webhook`) and a worker receives nothing (it
+takes jobs from PostgreSQL), so they start here, as the demo and the tests do.
 """
 
 from __future__ import annotations
@@ -33,15 +34,17 @@ async def running(
     application: AllianceApplication,
     allowed_updates: list[str] | None = None,
     webhook: Webhook | None = None,
+    poll: bool = True,
 ) -> AsyncIterator[AllianceApplication]:
-    """Long polling (or a webhook) until the block exits, with `run_polling`'s hooks."""
+    """Long polling (or a webhook, or neither: a worker) until the block exits, with
+    `run_polling`'s hooks."""
     await _initialize(application)
     try:
         if application.post_init is not None:
             await application.post_init(application)
         updater = application.updater
         assert updater is not None
-        if webhook is None:
+        if webhook is None and poll:
             await updater.start_polling(
                 allowed_updates=allowed_updates, timeout=10, poll_interval=0
             )
@@ -71,15 +74,16 @@ async def running(
             await application.post_shutdown(application)
 
 
-def serve_webhook(
-    application: AllianceApplication, webhook: Webhook, allowed_updates: list[str]
+def serve(
+    application: AllianceApplication, allowed_updates: list[str], webhook: Webhook | None
 ) -> None:
-    """Webhook mode until SIGINT or SIGTERM (or `application.stop_running()`): the loop is
-    run as python-telegram-bot runs its own, so that a job may stop the bot; in-flight
-    updates finish, and those not done are in the inbox for the next start."""
+    """Webhook mode, or a worker (`webhook` None: it receives nothing), until SIGINT or
+    SIGTERM (or `application.stop_running()`): the loop is run as python-telegram-bot runs
+    its own, so that a job may stop the bot; in-flight updates finish, and those not done
+    are in the inbox (or the job queue) for the next start."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    context = running(application, allowed_updates, webhook)
+    context = running(application, allowed_updates, webhook, poll=False)
     try:
         loop.run_until_complete(context.__aenter__())
         for stop in (signal.SIGINT, signal.SIGTERM):

@@ -33,6 +33,7 @@ def configure_logging(level: int = logging.INFO, secrets: list[str] | None = Non
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # Request URLs carry the token, and a poll every few seconds is noise.
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
+    # Request URLs carry the token, and a poll every few seconds (or a line for each job
+    # of the job queue) is noise.
+    for noisy in ("httpx", "httpcore", "procrastinate", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,6 +30,13 @@ class ConfigError(ValueError):
     """One configuration variable is wrong; the message names it and says why."""
 
 
+class Queue(StrEnum):
+    """Where updates, the outbox and scheduled work are done (`ALLIANCE_QUEUE`)."""
+
+    LOCAL = "local"  # this process alone: SQLite, or PostgreSQL with one process
+    PROCRASTINATE = "procrastinate"  # several processes on PostgreSQL's job queue
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the operator can set. The token has no default, on purpose."""
@@ -41,6 +49,7 @@ class Settings:
     retention_months: int = 24
     flows_dir: Path | None = None  # None: the flows shipped in flows/definitions
     webhook_secret: str | None = field(default=None, repr=False)
+    queue: Queue = Queue.LOCAL
 
     @property
     def zone(self) -> ZoneInfo:
@@ -65,16 +74,30 @@ def load_settings(
         value = values.get(name, "").strip()
         return value or None
 
+    database_url = _check_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL)
     return Settings(
         telegram_token=_check_token(get("TELEGRAM_BOT_TOKEN")),
         telegram_api_url=_check_api_url(get("TELEGRAM_API_URL") or DEFAULT_API_URL),
-        database_url=_check_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+        database_url=database_url,
         default_language=_check_language(get("ALLIANCE_DEFAULT_LANGUAGE") or "fr"),
         timezone=_check_timezone(get("ALLIANCE_TIMEZONE") or "Europe/Paris"),
         retention_months=_check_months(get("ALLIANCE_RETENTION_MONTHS") or "24"),
         flows_dir=_check_directory(get("ALLIANCE_FLOWS_DIR")),
         webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+        queue=_check_queue(get("ALLIANCE_QUEUE") or Queue.LOCAL, database_url),
     )
+
+
+def _check_queue(value: str, database_url: str) -> Queue:
+    if value not in {queue.value for queue in Queue}:
+        raise ConfigError(f"ALLIANCE_QUEUE is {value!r}: choose local or procrastinate")
+    queue = Queue(value)
+    if queue is Queue.PROCRASTINATE and make_url(database_url).get_backend_name() != "postgresql":
+        raise ConfigError(
+            "ALLIANCE_QUEUE=procrastinate needs PostgreSQL (DATABASE_URL=postgresql://…): "
+            "several processes cannot share a SQLite file"
+        )
+    return queue
 
 
 def _check_token(token: str | None) -> str | None:

@@ -18,11 +18,12 @@ from app.clock import SystemClock
 from app.context import SERVICES_KEY, AllianceApplication, AllianceContext, Services
 from app.health import EXIT_DATABASE_GONE, GIVE_UP_AFTER, HealthWatch
 from app.inbox import InboxQueue
+from app.local_work import LocalWork
 from app.metrics import Metrics
 from app.pacing import Limits, Pacer
-from app.processor import ChatOrderedProcessor
-from app.sender import OutboxSender
-from app.settings import ConfigError, Settings
+from app.settings import ConfigError, Queue, Settings
+from app.shared_work import SharedWork
+from app.work import Periodic, Work
 from core.clock import Clock
 from core.i18n import load_translations
 from core.quiet_hours import is_quiet
@@ -42,9 +43,10 @@ from handlers import (
 )
 from handlers.commands import register_commands
 from handlers.notify import deliver_outbox, send_due_reminders, wake_sender
-from services import botinfo, inbox, outbox
+from services import botinfo, outbox
+from services import inbox as inbox_service
 from services import privacy as privacy_service
-from storage.db import create_engine, create_session_factory
+from storage.db import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
 log = logging.getLogger(__name__)
@@ -71,24 +73,15 @@ def build_application(
     engine = create_engine(settings.database_url)
     db = create_session_factory(engine)
     metrics = Metrics()
-    processor = ChatOrderedProcessor()
-
+    work = _work(settings, db, clock)
     queue = InboxQueue()
-
-    async def finish(update_id: int) -> None:
-        await inbox.finish(db, update_id, clock.now())
-        queue.done(update_id)
-        metrics.updates.inc()
-
-    processor.finish = finish
-    queue.bind(lambda update_id, payload: inbox.receive(db, update_id, payload, clock.now()))
+    queue.bind(work.receive)
     application: AllianceApplication = (
         ApplicationBuilder()
         .token(token or settings.require_token())
         .base_url(base_url or settings.telegram_api_url)
         .context_types(ContextTypes(context=AllianceContext))
-        .update_queue(queue)
-        .concurrent_updates(processor)
+        .update_queue(queue)  # stores each update and hands it to `work`, never to PTB
         # Telegram allows a bot about 30 messages a second: replies go at once, and a
         # 9:00 wave of reminders takes what they leave (app/pacing.py).
         .rate_limiter(Pacer(limits))
@@ -99,7 +92,7 @@ def build_application(
             )
         )
         .post_init(_on_start)
-        .post_stop(_stop_sending)
+        .post_stop(_stop_working)
         .post_shutdown(_on_stop)
         .build()
     )
@@ -109,11 +102,10 @@ def build_application(
         db=db,
         translations=load_translations(settings.default_language, settings.zone),
         clock=clock,
-        processor=processor,
+        work=work,
         flows=catalog,
         metrics=metrics,
         health=HealthWatch(db, clock, metrics),
-        sender=OutboxSender(),
     )
     # Who is writing is resolved first (and a redelivered update stops there); then the
     # commands of each journey; then every button and every typed answer, each routed by
@@ -142,59 +134,78 @@ def load_flows(settings: Settings, clock: Clock) -> FlowCatalog:
 async def _on_start(application: AllianceApplication) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await upgrade_to_head(services.engine)
-    await _replay_unfinished(application, services)
     if services.engine.dialect.name == "sqlite":  # one process sends: none of its claims live
         await outbox.release_claims(services.db)
     await register_commands(application.bot, services.translations)
     await botinfo.remember(services.db, botinfo.BOT_USERNAME, application.bot.username)
-    jobs_context = AllianceContext(application)
-    services.sender.start(lambda: deliver_outbox(jobs_context))
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            forget_old_updates, interval=timedelta(hours=6), first=0, name="forget-old-updates"
-        )
-        application.job_queue.run_repeating(
-            housekeeping, interval=timedelta(hours=1), first=60, name="privacy-housekeeping"
-        )
-        application.job_queue.run_repeating(
-            send_due_reminders, interval=REMINDERS_EVERY, first=5, name="reminders"
-        )
-        # Retries, and anything a crashed process left claimed once its lease ended.
-        application.job_queue.run_repeating(
-            wake_sender, interval=timedelta(seconds=5), first=5, name="outbox"
-        )
-        application.job_queue.run_repeating(
-            watch_database, interval=timedelta(seconds=30), first=30, name="watchdog"
-        )
+    jobs = AllianceContext(application)
+
+    async def handle(update_id: int, payload: str) -> None:
+        update = _read_back(application, update_id, payload)
+        if update is not None:
+            await application.process_update(update)
+        services.metrics.updates.inc()
+
+    await services.work.start(
+        handle,
+        lambda: deliver_outbox(jobs),
+        [
+            Periodic("forget-old-updates", timedelta(hours=6), lambda: forget_old_updates(jobs)),
+            Periodic(
+                "privacy-housekeeping",
+                timedelta(hours=1),
+                lambda: housekeeping(jobs),
+                first=timedelta(seconds=60),
+            ),
+            Periodic(
+                "reminders",
+                REMINDERS_EVERY,
+                lambda: send_due_reminders(jobs),
+                first=timedelta(seconds=5),
+            ),
+            # Retries, and anything a crashed process left claimed once its lease ended.
+            Periodic(
+                "outbox",
+                timedelta(seconds=5),
+                lambda: wake_sender(jobs),
+                first=timedelta(seconds=5),
+            ),
+            Periodic(
+                "watchdog",
+                timedelta(seconds=30),
+                lambda: watch_database(jobs),
+                first=timedelta(seconds=30),
+                each_process=True,
+            ),
+        ],
+    )
 
 
-async def _replay_unfinished(application: AllianceApplication, services: Services) -> None:
-    """Updates received but not done when the last process stopped are handled first."""
-    queue = application.update_queue
-    assert isinstance(queue, InboxQueue)
-    for update_id, payload in await inbox.unfinished(services.db):
-        try:
-            update = Update.de_json(json.loads(payload), application.bot)
-        except Exception:
-            update = None
-        if update is None:  # unreadable: it must not keep the bot from starting
-            log.error("update %s cannot be read back; given up", update_id)
-            await inbox.finish(services.db, update_id, services.clock.now())
-            continue
-        log.info("update %s was not finished; handled again", update_id)
-        await queue.replay(update)
+def _work(settings: Settings, db: SessionFactory, clock: Clock) -> Work:
+    if settings.queue is Queue.PROCRASTINATE:
+        return SharedWork(db, clock, settings.database_url)
+    return LocalWork(db, clock)
 
 
-async def _stop_sending(application: AllianceApplication) -> None:
-    """Updates are no longer taken: the batch being sent is finished while the bot's
-    connection to Telegram is still open."""
+def _read_back(application: AllianceApplication, update_id: int, payload: str) -> Update | None:
+    """The update as Telegram sent it; an unreadable one must not block its chat."""
+    try:
+        return Update.de_json(json.loads(payload), application.bot)
+    except Exception:
+        log.error("update %s cannot be read back; given up", update_id)
+        return None
+
+
+async def _stop_working(application: AllianceApplication) -> None:
+    """Updates are no longer taken: those in flight and the batch being sent are finished
+    while the bot's connection to Telegram is still open."""
     services: Services = application.bot_data[SERVICES_KEY]
-    await services.sender.stop()
+    await services.work.stop()
 
 
 async def _on_stop(application: AllianceApplication) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
-    await services.sender.stop()  # stopped already, unless the start failed half-way
+    await services.work.stop()  # stopped already, unless the start failed half-way
     await services.engine.dispose()
 
 
@@ -205,7 +216,7 @@ async def housekeeping(context: AllianceContext) -> None:
     if is_quiet(now, services.settings.zone):
         return
     await privacy_service.housekeeping(services.db, now, services.settings.retention_months)
-    services.sender.wake()
+    services.work.outbox_changed()
 
 
 async def watch_database(context: AllianceContext) -> None:
@@ -223,4 +234,4 @@ async def watch_database(context: AllianceContext) -> None:
 
 async def forget_old_updates(context: AllianceContext) -> None:
     services = context.services
-    await inbox.forget_old(services.db, services.clock.now())
+    await inbox_service.forget_old(services.db, services.clock.now())

@@ -81,6 +81,7 @@ class BotApiEmulator:
         self._next_update_id = 1
         self._sequence = 0
         self._update_marks: dict[int, int] = {}
+        self.update_chats: dict[int, int] = {}  # update id -> the chat it came from
         self._file_counter = 0
         self._query_counter = 0
         self._runner: web.AppRunner | None = None
@@ -249,6 +250,7 @@ class BotApiEmulator:
         update_id = self._next_update_id
         self._next_update_id += 1
         self._update_marks[update_id] = self._sequence
+        self.update_chats[update_id] = chat_id
         await self.queue.push(PendingUpdate(update_id, kind, payload, chat_id, self.clock()))
         return update_id
 

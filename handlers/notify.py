@@ -1,8 +1,9 @@
 """The sender: messages the bot initiates, taken from the outbox, rendered in the
 recipient's language of the moment, sent, and each result recorded.
 
-It runs in the process's sender task (`app/sender.py`), woken right after a use case
-queued messages and every few seconds (retries, anything a stopped process left).
+It runs in the process's sender task (`app/sender.py`) or, on the scale path, in the one
+`send_outbox` job running across all workers (`app/shared_work.py`); woken right after a
+use case queued messages and every few seconds (retries, anything a stopped process left).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ async def deliver_outbox(context: AllianceContext) -> int:
                     results.add(result)
 
     try:
-        while not s.sender.stopping and (deliveries := await outbox.claim(s.db, s.clock.now())):
+        while not s.work.stopping and (deliveries := await outbox.claim(s.db, s.clock.now())):
             await asyncio.gather(*(to_chat(d) for d in _by_chat(deliveries)))
             await results.written()  # what a result queues (a referent told) is claimable
     finally:
@@ -67,12 +68,12 @@ async def send_due_reminders(context: AllianceContext) -> None:
     sender takes them from there."""
     s = context.services
     await reminder_service.queue_due(s.db, s.clock.now(), s.settings.zone)
-    s.sender.wake()
+    s.work.outbox_changed()
 
 
 async def wake_sender(context: AllianceContext) -> None:
     """Retries coming due, and whatever a stopped process left claimed past its lease."""
-    context.services.sender.wake()
+    context.services.work.outbox_changed()
 
 
 async def _deliver(context: AllianceContext, delivery: Delivery) -> outbox.Result | None:

@@ -90,14 +90,14 @@ async def _page(context: AllianceContext, me: StaffView, tap: StaffIntent) -> Sc
             return screens.confirm_deactivation(t, site_id, member_id)
         case Deactivate(site=site_id, member=member_id):
             handed_over = await staff_service.deactivate(s.db, user_id, site_id, member_id, now)
-            context.services.sender.wake()
+            context.services.work.outbox_changed()
             return screens.deactivated(t, handed_over)
         case HandleChange(request=request_id):
             options = await staff_service.change_options(s.db, user_id, request_id, now)
             return screens.pick_referent(t, request_id, options)
         case Reassign(request=request_id, member=member_id):
             await staff_service.reassign(s.db, user_id, request_id, member_id, now)
-            context.services.sender.wake()
+            context.services.work.outbox_changed()
             return screens.reassigned(t)
         case _:
             assert_never(tap)

@@ -82,7 +82,7 @@ async def ask_for_another_referent(update: Update, context: AllianceContext) -> 
     s, t = context.services, context.scope.t
     await support_service.ask_for_another_referent(s.db, visitor_of(context), s.clock.now())
     await reply.answer(update, context, t, screens.change_requested(t))
-    context.services.sender.wake()
+    context.services.work.outbox_changed()
 
 
 async def share(update: Update, context: AllianceContext, tap: SharingIntent) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from storage import inbox as inbox_store
+from storage import jobs
 from storage.db import SessionFactory
 
 # Telegram keeps an undelivered update for at most 24 hours; two days is a safe margin.
@@ -20,6 +21,25 @@ async def receive(db: SessionFactory, update_id: int, payload: str, now: datetim
         if await inbox_store.store(session, update_id, payload, now):
             return True
         return await inbox_store.is_open(session, update_id)
+
+
+async def receive_as_job(
+    db: SessionFactory, update_id: int, payload: str, now: datetime, task: str, lock: str
+) -> bool:
+    """Store a new update and queue the job that handles it, in one transaction: no job
+    for an update not stored, no update stored without its job. False for a redelivery
+    (its job was queued with it)."""
+    async with db.begin() as session:
+        if not await inbox_store.store(session, update_id, payload, now):
+            return False
+        await jobs.defer(session, task, {"update_id": update_id}, lock)
+        return True
+
+
+async def open_payload(db: SessionFactory, update_id: int) -> str | None:
+    """The update as received, while it is not done."""
+    async with db.begin() as session:
+        return await inbox_store.open_payload(session, update_id)
 
 
 async def finish(db: SessionFactory, update_id: int, now: datetime) -> None:

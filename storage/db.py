@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -34,9 +35,11 @@ def create_engine(database_url: str) -> AsyncEngine:
         _ensure_sqlite_directory(url)
         # SQLite has one writer at a time: queueing for a single connection in asyncio is
         # far faster than SQLite's busy-wait sleeps when several connections collide.
+        # An in-memory database lives as long as its one connection: the pool keeps it.
         engine = create_async_engine(
             url,
             connect_args={"timeout": 30},
+            poolclass=AsyncAdaptedQueuePool,
             pool_size=1,
             max_overflow=0,
             pool_timeout=60,

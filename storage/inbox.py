@@ -40,6 +40,11 @@ async def is_open(session: AsyncSession, update_id: int) -> bool:
     return row is not None and row.done_at is None and row.payload is not None
 
 
+async def open_payload(session: AsyncSession, update_id: int) -> str | None:
+    row = await session.get(InboxUpdate, update_id)
+    return row.payload if row is not None and row.done_at is None else None
+
+
 async def begin(session: AsyncSession, update_id: int, now: datetime) -> Turn:
     """Count a start of handling, unless the update is done or keeps failing."""
     row = await session.get(InboxUpdate, update_id, with_for_update=True)

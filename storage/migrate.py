@@ -13,6 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+JOB_QUEUE_PREFIXES = ("procrastinate_", "idx_procrastinate_")
+
+
+def ours(name: str | None, _type: str, _parents: object) -> bool:
+    """Autogenerate compares our models only: the job queue's tables (migration 0008)
+    are procrastinate's, applied as it ships them."""
+    return name is None or not name.startswith(JOB_QUEUE_PREFIXES)
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -7,18 +7,36 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
+from app.settings import Queue, Settings
 from emulator import BotApiEmulator
 from tests.clock import FakeClock
-from tests.databases import BACKENDS, POSTGRES_ENV, postgres_admin_url, temporary_database
+from tests.databases import (
+    BACKENDS,
+    POSTGRES_ENV,
+    SHARED,
+    postgres_admin_url,
+    temporary_database,
+)
 from tests.harness import BotHarness
 
 
-@pytest.fixture(params=BACKENDS)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that needs a database runs on SQLite and on PostgreSQL; those that run
+    the bot also run it as the scale path does (on procrastinate's job queue)."""
+    if "database_url" in metafunc.fixturenames:
+        shared = [SHARED] if "settings" in metafunc.fixturenames else []
+        metafunc.parametrize("database_url", [*BACKENDS, *shared], indirect=True)
+
+
+@pytest.fixture
+def backend(database_url: str, request: pytest.FixtureRequest) -> str:
+    return str(request.node.callspec.params["database_url"])
+
+
+@pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Every test that needs a database runs on SQLite and on PostgreSQL."""
     backend = request.param
-    if backend == "postgresql" and postgres_admin_url() is None:
+    if backend != "sqlite" and postgres_admin_url() is None:
         pytest.skip(
             f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql://postgres@127.0.0.1/postgres)"
         )
@@ -32,8 +50,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+def settings(database_url: str, backend: str) -> Settings:
+    queue = Queue.PROCRASTINATE if backend == SHARED else Queue.LOCAL
+    return Settings(database_url=database_url, queue=queue)
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ from sqlalchemy.engine import make_url
 
 POSTGRES_ENV = "ALLIANCE_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
+# The bot as several workers run it (ALLIANCE_QUEUE=procrastinate), on PostgreSQL: every
+# test that runs the bot runs on it too; storage tests need not (same database).
+SHARED = "postgresql-procrastinate"
 
 
 def postgres_admin_url() -> str | None:
@@ -25,6 +28,7 @@ def temporary_database(backend: str, tmp_path: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'alliance.db'}"
         return
+    assert backend in ("postgresql", SHARED)
     admin = postgres_admin_url()
     assert admin is not None
     name = f"alliance_test_{uuid.uuid4().hex[:12]}"

@@ -62,8 +62,8 @@ class BotHarness:
 
     async def settle(self, update_id: int) -> None:
         """The update handled, and what it queued for others (a referent told) sent."""
-        await self.services.processor.wait_done(update_id)
-        await self.services.sender.quiet()
+        await self.services.work.handled.wait_done(update_id)
+        await self.services.work.quiet()
 
     async def say(self, user: FakeUser, text: str) -> list[BotMessage]:
         """Send a message and return everything the bot sent or edited in answer."""

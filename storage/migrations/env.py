@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from storage.db import create_engine
+from storage.migrate import ours
 from storage.models import Base
 
 target_metadata = Base.metadata
@@ -19,6 +20,7 @@ def run_on(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=ours,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -51,12 +51,12 @@ async def reminders_due(bot: BotHarness) -> None:
     """The reminder job's pass at the test's time, then the sender's: what was due has
     been tried when this returns."""
     await send_due_reminders(job_context(bot))
-    await bot.services.sender.flush()
+    await bot.services.work.flush_outbox()
 
 
 async def outbox_pass(bot: BotHarness) -> None:
     """The sender's pass (retries due at the test's time): tried when this returns."""
-    await bot.services.sender.flush()
+    await bot.services.work.flush_outbox()
 
 
 def job_context(bot: BotHarness) -> AllianceContext:

@@ -57,6 +57,13 @@ def test_run_without_a_token_says_so(tmp_path: Path) -> None:
     assert process.returncode == 2 and "TELEGRAM_BOT_TOKEN" in err
 
 
+def test_a_worker_needs_the_shared_queue(tmp_path: Path) -> None:
+    """With the local queue one process does everything: a worker would only wait."""
+    process = _bot("worker", env=environment(TELEGRAM_BOT_TOKEN=SECRET_TOKEN), cwd=tmp_path)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2 and "ALLIANCE_QUEUE=procrastinate" in err
+
+
 def test_webhook_mode_requires_a_valid_secret(tmp_path: Path) -> None:
     env = environment(TELEGRAM_BOT_TOKEN=SECRET_TOKEN)
     process = _bot(

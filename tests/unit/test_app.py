@@ -1,18 +1,15 @@
-"""Settings, logging and the update processor."""
+"""Settings and logging (the engines that handle updates: tests/test_work_contract.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from telegram import Chat, Message, Update, User
 
 from app.logs import REDACTED, RedactingFormatter
-from app.processor import ChatOrderedProcessor
-from app.settings import DEFAULT_DATABASE_URL, ConfigError, load_settings
+from app.settings import DEFAULT_DATABASE_URL, ConfigError, Queue, load_settings
 from core.i18n import RIGHT_TO_LEFT_MARK, Safe, load_translations
 
 TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
@@ -36,6 +33,17 @@ def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     assert settings.zone == ZoneInfo("Indian/Reunion")
     assert settings.default_language == "ar"
     assert TOKEN not in repr(settings)
+
+
+def test_the_shared_queue_is_chosen_for_postgresql_only(tmp_path: Path) -> None:
+    absent = tmp_path / "absent"
+    shared = {"ALLIANCE_QUEUE": "procrastinate", "DATABASE_URL": "postgresql://u@h/db"}
+    assert load_settings(shared, dotenv_path=absent).queue is Queue.PROCRASTINATE
+    assert load_settings({}, dotenv_path=absent).queue is Queue.LOCAL
+    with pytest.raises(ConfigError, match="needs PostgreSQL"):
+        load_settings({"ALLIANCE_QUEUE": "procrastinate"}, dotenv_path=absent)
+    with pytest.raises(ConfigError, match="local or procrastinate"):
+        load_settings({"ALLIANCE_QUEUE": "celery"}, dotenv_path=absent)
 
 
 def test_the_token_never_reaches_the_logs() -> None:
@@ -64,36 +72,3 @@ def test_arabic_lines_are_anchored_right_to_left_and_parameters_escaped() -> Non
     )
     assert french._("• Votre langue : {language}", language=Safe("<b>x</b>")).endswith("<b>x</b>")
     assert translations.get("xx").code == "fr"
-
-
-def _update(update_id: int, chat_id: int) -> Update:
-    user = User(chat_id, "P", False)
-    message = Message(update_id, None, Chat(chat_id, "private"), from_user=user)  # type: ignore[arg-type]
-    return Update(update_id, message=message)
-
-
-async def test_one_chat_is_sequential_and_different_chats_run_together() -> None:
-    processor = ChatOrderedProcessor(max_concurrent_updates=8)
-    events: list[str] = []
-    release_first = asyncio.Event()
-    second_chat_done = asyncio.Event()
-
-    async def work(name: str, wait: asyncio.Event | None = None) -> None:
-        events.append(f"start {name}")
-        if wait is not None:
-            await wait.wait()
-        events.append(f"end {name}")
-        if name == "b1":
-            second_chat_done.set()
-
-    tasks = [
-        asyncio.create_task(processor.process_update(_update(1, 10), work("a1", release_first))),
-        asyncio.create_task(processor.process_update(_update(2, 10), work("a2"))),
-        asyncio.create_task(processor.process_update(_update(3, 20), work("b1"))),
-    ]
-    await second_chat_done.wait()
-    assert "start a2" not in events, "the second update of a chat waits for the first"
-    release_first.set()
-    await asyncio.gather(*tasks)
-    await processor.wait_done(2, within=1)
-    assert events.index("end a1") < events.index("start a2")

@@ -1,0 +1,258 @@
+"""Three processes share PostgreSQL and procrastinate's job queue; one is killed -9.
+
+One `bot.py run` polls Telegram (and works), two `bot.py worker` only work; all three
+handle updates, send the outbox and run scheduled work (ALLIANCE_QUEUE=procrastinate).
+Thirty people walk procedures, each ending with three quick messages sent without
+waiting, while reminders fall due for forty others; a worker is killed with SIGKILL in
+the middle and never comes back. Measured, then printed (docs/reliability.md):
+
+- every update is handled, once: the inbox counts each start of handling, and only
+  updates whose job was running at the kill may have started twice (run again once
+  their worker's heartbeat stopped);
+- every due reminder is sent, once (a duplicate is counted, and explained only if the
+  kill fell within the sender's last calls before it);
+- each chat's updates are handled in order: the inbox's done times follow the update
+  ids, and three quick messages are answered in the order sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import signal
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from emulator import BotApiEmulator, FakeUser
+from storage.db import create_engine, create_session_factory
+from storage.models import InboxUpdate
+from tests.databases import postgres_admin_url, temporary_database
+from tests.e2e.walkers import Walker
+from tests.processes import ROOT, bot_py, daytime_zone, environment
+from tests.seeds import later_reminders, ready_people
+
+TOKEN = "987654322:workers-test-token-abcdefghijklm"
+WALKERS = 30
+REMINDED = 40
+ANSWER_WITHIN = 60.0  # seconds: a stalled job is taken back within about 15
+WINDOW = 30  # Bot API calls before the kill within which a duplicate is explained
+BURST = (("/menu", "Que voulez-vous faire"), ("/aide", "Alliance, c'est quoi"))
+BURST_LAST = ("/langue", "Dans quelle langue")
+
+pytestmark = pytest.mark.skipif(
+    postgres_admin_url() is None, reason="three workers need PostgreSQL"
+)
+
+
+def _start(command: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "bot.py"), command],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+async def _seed_reminders(database_url: str, first_id: int) -> None:
+    engine = create_engine(database_url)
+    db = create_session_factory(engine)
+    now = datetime.now(UTC)
+    async with db.begin() as session:
+        people = await ready_people(session, [first_id + i for i in range(REMINDED)], now)
+        due = [now + timedelta(seconds=5 + i / 2) for i in range(REMINDED)]
+        session.add_all(later_reminders(people, due))
+    await engine.dispose()
+
+
+async def _query(database_url: str, sql: str, **params: object) -> list[int]:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return [int(row[0]) for row in await connection.execute(text(sql), params)]
+    finally:
+        await engine.dispose()
+
+
+async def _registered_worker(database_url: str) -> int:
+    """The id of the only worker registered so far (the one to be killed)."""
+    async with asyncio.timeout(ANSWER_WITHIN):
+        while not (ids := await _query(database_url, "SELECT id FROM procrastinate_workers")):  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+    assert len(ids) == 1, ids
+    return ids[0]
+
+
+async def _running_in(database_url: str, worker_id: int) -> set[int]:
+    """The updates whose job this worker is running now."""
+    running = await _query(
+        database_url,
+        "SELECT (args->>'update_id')::bigint FROM procrastinate_jobs WHERE status = 'doing'"
+        " AND task_name = 'handle_update' AND worker_id = :worker",
+        worker=worker_id,
+    )
+    return set(running)
+
+
+async def _busy(database_url: str, worker_id: int) -> None:
+    """Until the worker is in the middle of handling an update (the moment to kill it)."""
+    async with asyncio.timeout(ANSWER_WITHIN):
+        while not await _running_in(database_url, worker_id):  # noqa: ASYNC110
+            await asyncio.sleep(0.005)
+
+
+async def _inbox(database_url: str) -> list[InboxUpdate]:
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            return list(await session.scalars(select(InboxUpdate)))
+    finally:
+        await engine.dispose()
+
+
+async def _burst(walker: Walker) -> None:
+    """Three messages without waiting for an answer; the answers come in that order."""
+    user = walker.user
+    first = await user.send_text(BURST[0][0])
+    for message, _ in BURST[1:]:
+        await user.send_text(message)
+    last = await user.send_text(BURST_LAST[0])
+    await user.wait_for_message(
+        lambda m: BURST_LAST[1] in m.text, after_update=last, timeout=ANSWER_WITHIN
+    )
+    walker.actions += 1 + len(BURST)
+    answers = [m.text for m in user.messages_since(first)]
+    positions = [
+        next(i for i, answer in enumerate(answers) if expected in answer)
+        for _, expected in (*BURST, BURST_LAST)
+    ]
+    assert positions == sorted(positions), f"answered out of order: {positions}"
+
+
+@pytest.mark.timeout(300)
+async def test_three_workers_one_killed_handle_everything_once_and_in_order(
+    tmp_path: Path,
+) -> None:
+    with temporary_database("postgresql", tmp_path) as database_url:
+        upgraded = bot_py("db", "upgrade", cwd=tmp_path, DATABASE_URL=database_url)
+        assert upgraded.returncode == 0, upgraded.stderr
+        await _seed_reminders(database_url, 70_000)
+        await _run(database_url, tmp_path)
+
+
+async def _run(database_url: str, cwd: Path) -> None:
+    emulator = BotApiEmulator(token=TOKEN, bot_username="alliance_workers_bot")
+    await emulator.start()
+    env = environment(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=emulator.base_url,
+        DATABASE_URL=database_url,
+        ALLIANCE_TIMEZONE=daytime_zone(),
+        ALLIANCE_QUEUE="procrastinate",
+    )
+    reminded = [emulator.user(70_000 + i, first_name=f"R{i}") for i in range(REMINDED)]
+    walkers = [
+        Walker(
+            emulator.user(60_000 + i, first_name=f"W{i}"),
+            random.Random(i),
+            answer_within=ANSWER_WITHIN,
+            pause=(0.3, 1.5),
+        )
+        for i in range(WALKERS)
+    ]
+    killed = _start("worker", env, cwd)
+    processes = [killed]
+    try:
+        victim = await _registered_worker(database_url)
+        processes += [_start(command, env, cwd) for command in ("run", "worker")]
+
+        async def walk_then_burst(walker: Walker) -> None:
+            await walker.walk()
+            await _burst(walker)
+
+        walking = asyncio.gather(*(walk_then_burst(walker) for walker in walkers))
+        await _half_way(walkers)
+        await _busy(database_url, victim)
+        killed.send_signal(signal.SIGKILL)
+        await asyncio.to_thread(killed.wait, 30)
+        assert not walking.done(), "the kill falls while people are walking"
+        kill_mark = len(emulator.requests)
+        running_at_kill = await _running_in(database_url, victim)
+        await walking
+        await _all_reminded(emulator, reminded)
+    finally:
+        errors = []
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            _, err = await asyncio.to_thread(process.communicate, None, 60)
+            errors.append(err)
+        await emulator.stop()
+    for process, err in zip(processes, errors, strict=True):
+        assert process is killed or process.returncode == 0, err
+        assert TOKEN.split(":")[1] not in err
+
+    inbox = await _inbox(database_url)
+    twice = {row.update_id for row in inbox if row.attempts > 1}
+    duplicates, explained = _duplicates(emulator, reminded, kill_mark)
+    updates = sum(walker.actions for walker in walkers)
+    print(
+        f"\n3 workers on PostgreSQL, 1 killed -9: {WALKERS} people, {updates} actions, all "
+        f"answered; {len(inbox)} updates, {len(twice)} begun twice (running in the killed "
+        f"worker: {len(running_at_kill)}); {REMINDED} reminders, {duplicates} duplicates "
+        f"({explained} explained by the kill); {len(emulator.violations)} spec violations"
+    )
+    assert all(row.done_at is not None for row in inbox), "an update was never finished"
+    assert twice <= running_at_kill, "an update handled twice that the kill does not explain"
+    assert duplicates == explained, "a reminder sent twice that the kill does not explain"
+    _assert_in_order(inbox, emulator.update_chats)
+    assert not emulator.violations
+
+
+async def _half_way(walkers: list[Walker]) -> None:
+    """Until the people have done about half of their walk (the load is at its height)."""
+    target = WALKERS * 6
+    async with asyncio.timeout(ANSWER_WITHIN):
+        while sum(walker.actions for walker in walkers) < target:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+
+
+async def _all_reminded(emulator: BotApiEmulator, reminded: list[FakeUser]) -> None:
+    async with asyncio.timeout(ANSWER_WITHIN), emulator.messages_changed:
+        await emulator.messages_changed.wait_for(lambda: all(u.messages for u in reminded))
+
+
+def _assert_in_order(inbox: list[InboxUpdate], chats: dict[int, int]) -> None:
+    """Within a chat, each update was finished after the one sent before it."""
+    by_chat: dict[int, list[InboxUpdate]] = defaultdict(list)
+    for row in sorted(inbox, key=lambda row: row.update_id):
+        by_chat[chats[row.update_id]].append(row)
+    for rows in by_chat.values():
+        for earlier, later in pairwise(rows):
+            assert earlier.done_at is not None and later.done_at is not None
+            assert earlier.done_at < later.done_at, f"{later.update_id} overtook its chat"
+
+
+def _duplicates(
+    emulator: BotApiEmulator, reminded: list[FakeUser], kill_mark: int
+) -> tuple[int, int]:
+    chats = {user.chat_id for user in reminded}
+    firsts: dict[int, int] = {}
+    copies: Counter[int] = Counter()
+    for index, request in enumerate(emulator.requests):
+        chat = request.params.get("chat_id")
+        if request.method == "sendMessage" and request.status == 200 and chat in chats:
+            firsts.setdefault(int(chat), index)
+            copies[int(chat)] += 1
+    duplicated = [chat for chat, count in copies.items() if count > 1]
+    explained = [chat for chat in duplicated if kill_mark - WINDOW <= firsts[chat] < kill_mark]
+    return sum(copies[c] - 1 for c in duplicated), sum(copies[c] - 1 for c in explained)
