@@ -78,7 +78,10 @@ class Limits:
     per_chat_per_second: float = 1.0
     per_chat_burst: int = 3
     per_group_per_minute: int = 20
-    conversation_reserve: float = 5.0  # overall slots bulk never takes
+    # Overall slots bulk never takes: room for the replies that come together (a
+    # third of the second: 50 people tapping at once every few seconds sent 6 within a
+    # tenth of a second with 5 kept, and Telegram refused one; see docs/benchmarks.md).
+    conversation_reserve: float = 10.0
     chat_reserve: float = 1.0  # a slot in the chat left for the person's next answer
     conversation_retries: int = 3
 
@@ -118,6 +121,7 @@ class Pacer(BaseRateLimiter[Traffic]):
     """Conversations first, bulk within what they leave (see the module docstring)."""
 
     __slots__ = (
+        "_before_polling",
         "_bulk_turn",
         "_chats",
         "_clock",
@@ -133,8 +137,13 @@ class Pacer(BaseRateLimiter[Traffic]):
         limits: Limits | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        before_polling: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._limits = limits or Limits()
+        # A `getUpdates` confirms the batch before it: it waits until the inbox has
+        # stored that batch (app/inbox.py). Every Bot API call passes here, so this is
+        # the one place python-telegram-bot's updater can be held back.
+        self._before_polling = before_polling
         self._clock = clock
         self._sleep = sleep
         now = clock()
@@ -160,6 +169,8 @@ class Pacer(BaseRateLimiter[Traffic]):
         data: dict[str, Any],
         rate_limit_args: Traffic | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if endpoint == "getUpdates" and self._before_polling is not None:
+            await self._before_polling()
         chat = _chat_id(data)
         counted = endpoint in CREATES or endpoint in EDITS
         if rate_limit_args is Traffic.BULK:

@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 
 from app.work import Handle, Handled, Periodic, Send, finish, handle_safely, tick
 from core.clock import Clock
-from services import inbox
+from services import inbox, outbox
 from storage.db import SessionFactory
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ LOOK_FOR_STALLED_EVERY = timedelta(seconds=5)
 STOP_WITHIN = 20.0  # seconds the jobs in flight have to finish when the process stops
 WAIT_STEP = 0.02  # seconds between two looks at a job the tests or the demo wait for
 UNFINISHED = ("todo", "doing")
+QUEUE_CONNECTIONS = 10  # per process, for taking and finishing jobs and for LISTEN
 
 
 class SharedWork:
@@ -55,7 +56,9 @@ class SharedWork:
         self._clock = clock
         self._stopping = False
         self._app = procrastinate.App(
-            connector=procrastinate.PsycopgConnector(conninfo=_libpq(database_url))
+            connector=procrastinate.PsycopgConnector(
+                conninfo=_libpq(database_url), min_size=2, max_size=QUEUE_CONNECTIONS
+            )
         )
         self._handle: Handle | None = None
         self._send: Send | None = None
@@ -141,9 +144,13 @@ class SharedWork:
         await self.handled.mark(update_id)
 
     async def _send_outbox(self) -> None:
+        """The one sender: the lock lets no other job send meanwhile, so messages still
+        claimed were claimed by a worker that died; they are sent again now rather than
+        when their lease ends (the at-least-once window, docs/reliability.md)."""
         send = self._send
         assert send is not None
         try:
+            await outbox.release_claims(self._db)
             await send()
         except Exception:  # the next wake, at the latest the periodic one, tries again
             log.exception("the outbox could not be sent; trying again shortly")

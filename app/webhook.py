@@ -18,6 +18,7 @@ from tornado.httpserver import HTTPServer
 from tornado.web import Application, HTTPError, RequestHandler, stream_request_body
 
 from app.context import SERVICES_KEY, AllianceApplication, Services
+from app.inbox import InboxQueue
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,9 @@ class UpdateHandler(RequestHandler):
             update = None
         if update is None:
             raise HTTPError(400)
-        await self.application_.update_queue.put(update)  # stored before the 200
+        queue = self.application_.update_queue
+        assert isinstance(queue, InboxQueue)
+        await queue.store(update)  # stored before the 200
         self.set_status(200)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:

@@ -75,7 +75,6 @@ def build_application(
     metrics = Metrics()
     work = _work(settings, db, clock)
     queue = InboxQueue()
-    queue.bind(work.receive)
     application: AllianceApplication = (
         ApplicationBuilder()
         .token(token or settings.require_token())
@@ -84,7 +83,7 @@ def build_application(
         .update_queue(queue)  # stores each update and hands it to `work`, never to PTB
         # Telegram allows a bot about 30 messages a second: replies go at once, and a
         # 9:00 wave of reminders takes what they leave (app/pacing.py).
-        .rate_limiter(Pacer(limits))
+        .rate_limiter(Pacer(limits, before_polling=queue.stored))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -96,11 +95,15 @@ def build_application(
         .post_shutdown(_on_stop)
         .build()
     )
+    translations = load_translations(settings.default_language, settings.zone)
+    queue.bind(
+        work.receive, lambda update: system.tell_to_wait(update, application.bot, translations)
+    )
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
         engine=engine,
         db=db,
-        translations=load_translations(settings.default_language, settings.zone),
+        translations=translations,
         clock=clock,
         work=work,
         flows=catalog,

@@ -32,7 +32,6 @@ from pathlib import Path
 from bench import common
 from emulator import BotApiEmulator, FakeUser, TelegramLimits
 from storage.db import create_engine, create_session_factory
-from storage.migrate import upgrade_to_head
 from tests.processes import daytime_zone
 from tests.seeds import later_reminders, ready_people
 
@@ -49,8 +48,19 @@ BASELINE_SECONDS = 60.0  # with --reminders 0: the walkers alone, this long
 
 
 async def seed(database_url: str, reminders: int, walkers: int) -> None:
+    """Migrated by the bot that runs (a reference may be older than this checkout)."""
+    upgrade = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(BOT_ROOT / "bot.py"),
+        "db",
+        "upgrade",
+        env={**os.environ, "DATABASE_URL": database_url},
+        cwd=BOT_ROOT,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    assert await upgrade.wait() == 0, "the bot could not migrate the database"
     engine = create_engine(database_url)
-    await upgrade_to_head(engine)
     db = create_session_factory(engine)
     now = datetime.now(UTC)
     async with db.begin() as session:
@@ -149,11 +159,20 @@ async def measure_wave(reminders: int, walkers: int, database_url: str) -> dict[
         "minimum": reminders / 30 or 1.0,
         "minimum_with_replies": (reminders + replies) / 30 or 1.0,
         "refusals": len(emulator.flood_refusals),
+        # which budget each 429 was for: overall, chat or group (replies are "reply")
+        **Counter(
+            f"refused_{refusal.scope}_{_kind(refusal.chat_id)}"
+            for refusal in emulator.flood_refusals
+        ),
         "taps": len(latencies),
         "p50_ms": statistics.median(latencies) * 1000 if latencies else 0.0,
         "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000 if latencies else 0.0,
         "max_ms": latencies[-1] * 1000 if latencies else 0.0,
     }
+
+
+def _kind(chat: object) -> str:
+    return "reminder" if isinstance(chat, int) and WAVE_IDS <= chat < WALKER_IDS else "reply"
 
 
 class Arrivals:
@@ -203,6 +222,9 @@ def main() -> None:
         f"{r['taps']:.0f} taps answered, p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms, "
         f"max {r['max_ms']:.0f} ms"
     )
+    refused = {k.removeprefix("refused_"): v for k, v in r.items() if k.startswith("refused_")}
+    if refused:
+        print("429s by budget and traffic:", ", ".join(f"{k} {v:.0f}" for k, v in refused.items()))
 
 
 if __name__ == "__main__":

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from app.context import AllianceContext, Scope
-from core.i18n import Translator
+from core.i18n import Translations, Translator
 from core.languages import match_language
 from handlers import reply
 from screens import errors
@@ -99,6 +99,20 @@ async def _apologise(update: Update, context: AllianceContext) -> None:
         await reply.answer(update, context, t, errors.something_went_wrong(t))
     except Exception:  # the error may be Telegram itself being unreachable
         log.warning("could not tell the person about the error", exc_info=True)
+
+
+async def tell_to_wait(update: Update, bot: Bot, translations: Translations) -> None:
+    """The update cannot be stored yet (the database is held up): say so at once rather
+    than leave the person in silence. Once stored, it is handled as usual."""
+    if not _is_private(update) or update.effective_chat is None:
+        return
+    code = update.effective_user.language_code if update.effective_user else None
+    t = translations.get(match_language(code, translations.default))
+    screen = errors.one_moment(t)
+    try:
+        await bot.send_message(update.effective_chat.id, t.directional(screen.text))
+    except TelegramError:
+        log.info("could not ask update %s to wait", update.update_id)
 
 
 def _update_kind(update: object) -> str:

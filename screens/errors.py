@@ -13,3 +13,14 @@ def something_went_wrong(t: Translator) -> Screen:
             "Réessayez dans un moment, ou écrivez /aide pour joindre une personne."
         )
     )
+
+
+def one_moment(t: Translator) -> Screen:
+    """Said when the bot cannot even take a message in yet (its database is held up):
+    silence would read as a dead end."""
+    return Screen(
+        t._(
+            "⏳ Un instant, s'il vous plaît. Je suis un peu lent en ce moment.\n"
+            "J'ai bien reçu votre message : je vous réponds dès que possible."
+        )
+    )

@@ -84,9 +84,10 @@ async def queue(session: AsyncSession, notices: Iterable[Notice], now: datetime)
 
 
 async def release_claims(db: SessionFactory) -> int:
-    """At the start of the only process that sends (SQLite: one process), what the last
-    one had claimed is sent now rather than when its lease ends: a message Telegram had
-    taken just before that process died goes twice (docs/reliability.md), none is late."""
+    """When the only sender starts (SQLite: the one process; the job queue: the one
+    `send_outbox` job at a time), what a dead one had claimed is sent now rather than when
+    its lease ends: a message Telegram had taken just before that sender died goes twice
+    (docs/reliability.md), none is late."""
     async with db.begin() as session:
         return await outbox_store.release_claims(session)
 

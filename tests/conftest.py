@@ -23,7 +23,10 @@ from tests.harness import BotHarness
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Every test that needs a database runs on SQLite and on PostgreSQL; those that run
     the bot also run it as the scale path does (on procrastinate's job queue)."""
-    if "database_url" in metafunc.fixturenames:
+    chosen = [
+        m for m in metafunc.definition.iter_markers("parametrize") if "database_url" in m.args[0]
+    ]
+    if "database_url" in metafunc.fixturenames and not chosen:
         shared = [SHARED] if "settings" in metafunc.fixturenames else []
         metafunc.parametrize("database_url", [*BACKENDS, *shared], indirect=True)
 

@@ -3,13 +3,17 @@ one apology, not two; no apology for a step that was saved; no spinner left turn
 
 from __future__ import annotations
 
-from sqlalchemy import text
+import sqlite3
+
+import pytest
+from sqlalchemy import make_url, text
 
 from emulator import BotApiEmulator
 from tests.e2e.steps import CAF, onboard, open_flow, reach_rsa_request
 from tests.harness import BotHarness, texts
 
 SORRY = "Désolé, un problème est survenu"
+ONE_MOMENT = "Un instant, s'il vous plaît"
 
 
 async def test_a_database_failure_gets_one_apology_not_two(
@@ -58,3 +62,34 @@ async def test_a_step_done_undone_and_done_again_does_not_crash(
         await bot.tap(person, "⏰ Plus tard")
         later = await bot.tap(person, "Demain")
         assert SORRY not in texts(later) and "je vous le rappellerai" in texts(later)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_people_hear_one_moment_while_another_program_holds_the_database(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    """Another program (a backup tool, an operator's sqlite3 shell) holds SQLite's write
+    lock: nothing can be stored, so nothing can be answered yet; each person is told to
+    wait rather than left in silence, and is answered once the lock is released."""
+    first, second = emulator.user(1911, first_name="Ines"), emulator.user(1912, first_name="Jo")
+    await onboard(bot, first)
+    await onboard(bot, second)
+    path = make_url(bot.settings.database_url).database
+    assert path is not None
+    other_program = sqlite3.connect(path, isolation_level=None)
+    other_program.execute("BEGIN IMMEDIATE")  # the write lock, held
+    try:
+        waiting = [await first.send_text("/menu"), await second.send_text("/aide")]
+        for person, update_id in zip((first, second), waiting, strict=True):
+            told = await person.wait_for_message(
+                lambda m: ONE_MOMENT in m.text, after_update=update_id, timeout=20
+            )
+            assert "Que voulez-vous faire" not in told.text
+    finally:
+        other_program.execute("ROLLBACK")
+        other_program.close()
+    for update_id in waiting:
+        await bot.settle(update_id)
+    assert "Que voulez-vous faire" in texts(first.messages_since(waiting[0]))
+    assert "Alliance, c'est quoi" in texts(second.messages_since(waiting[1]))
+    assert SORRY not in texts(first.messages_since(waiting[0]) + second.messages_since(waiting[1]))
