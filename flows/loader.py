@@ -27,6 +27,7 @@ from flows.model import (
     ChecklistItem,
     ChoiceOption,
     Deadline,
+    Ending,
     Flow,
     FlowError,
     Offset,
@@ -68,14 +69,19 @@ STEP_EXTRA: Mapping[StepKind, tuple[str, ...]] = {
     StepKind.CHOICE: ("options",),
     StepKind.ACTION: ("next", "check_after_days"),
     StepKind.DATE: ("answer", "next", "past"),
-    StepKind.END: (),
+    StepKind.END: ("outcome",),
 }
 STEP_REQUIRED: Mapping[StepKind, tuple[str, ...]] = {
     StepKind.CHECKLIST: ("items",),
     StepKind.CHOICE: ("options",),
     StepKind.DATE: ("answer",),
+    StepKind.END: ("outcome",),  # done, helped or not_yet: no "Bravo" for a dead end
 }
 
+REQUIRED_FIX = {
+    "outcome": "add `outcome: done` (or `helped`, or `not_yet` when it ends without the "
+    "procedure done: no congratulations then)",
+}
 ID_FIX = "use lowercase letters, digits and '-' (at most 40, not starting with '-')"
 
 Entries = dict[str, tuple[ScalarNode, Node]]
@@ -198,7 +204,9 @@ class _Reader:
                 self.error(key_node, f"unknown key `{key}` in {what}", fix, step)
         for key in required:
             if key not in entries:
-                self.error(node, f"{what} has no `{key}`", f"add `{key}: …`", step)
+                self.error(
+                    node, f"{what} has no `{key}`", REQUIRED_FIX.get(key, f"add `{key}: …`"), step
+                )
 
     # Scalars
 
@@ -417,6 +425,7 @@ class _Reader:
             self.error(node, message, "write both, or neither", step_id)
         check = values.get("check_after_days")
         past = self.one_of(values.get("past"), "past", Past, step_id)
+        outcome = self.one_of(values.get("outcome"), "outcome", Ending, step_id)
         return Step(
             step_id,
             kind,
@@ -435,6 +444,7 @@ class _Reader:
             if "answer" in values
             else None,
             past=Past(past) if past else Past.ALLOWED,
+            ending=Ending(outcome) if outcome else None,
             line=_line(key),
             lines=_lines(entries),
         )

@@ -146,6 +146,15 @@ class ChoiceOption(Located):
     next: str
 
 
+class Ending(StrEnum):
+    """What reaching an end step means for the person (`outcome:` in the YAML): only a
+    procedure done is congratulated; the words, the summary and "Mon parcours" follow it."""
+
+    DONE = "done"  # the procedure is done
+    HELPED = "helped"  # done, with someone's help
+    NOT_YET = "not_yet"  # not possible yet: a person should help, or it is for later
+
+
 @dataclass(frozen=True)
 class Step(Located):
     """One message of a flow; which optional fields are set depends on `kind`."""
@@ -161,6 +170,7 @@ class Step(Located):
     check_after_days: int | None = None
     answer: str | None = None
     past: Past = Past.ALLOWED
+    ending: Ending | None = None  # end steps only
 
     def item(self, item_id: str) -> ChecklistItem | None:
         return next((item for item in self.items if item.id == item_id), None)

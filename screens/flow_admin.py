@@ -15,16 +15,17 @@ MAX_ERRORS_SHOWN = 8
 
 
 def overview(t: Translator, funnels: list[FlowFunnel]) -> Screen:
-    lines = [t._("<b>Parcours</b> (commencés → terminés ; où l'on bloque)")]
+    lines = [t._("<b>Parcours</b> (commencés → terminés, pas encore réglés ; où l'on bloque)")]
     for item in funnels:
         stuck = ", ".join(f"{step} ({n})" for step, n in item.stuck_at) or "—"
         lines.append(
             t._(
-                "• {title} (v{version}) : {started} → {finished} ; blocages : {stuck}",
+                "• {title} (v{version}) : {started} → {finished}, {not_yet} ; blocages : {stuck}",
                 title=t._(item.flow.title),
                 version=item.flow.version,
                 started=item.started,
                 finished=item.finished,
+                not_yet=item.not_yet,
                 stuck=stuck,
             )
         )

@@ -32,10 +32,18 @@ from core.screens import Button, Label, Screen, column, joined
 from flows import dates as date_rules
 from flows.catalog import flow_ref, step_ref
 from flows.engine import EngineError, Mode, Status
-from flows.model import Flow, StepKind
+from flows.model import Ending, Flow, StepKind
 from flows.registry import FlowRegistry
 from screens.home import back_to_menu
-from services.procedures import Acted, InProgress, Journey, Problem, StepProblem, StepView
+from services.procedures import (
+    Acted,
+    Finished,
+    InProgress,
+    Journey,
+    Problem,
+    StepProblem,
+    StepView,
+)
 
 CATEGORY_NAMES = {
     "caf": N_("CAF : RSA, prime d'activité, logement"),
@@ -233,13 +241,28 @@ def after(t: Translator, acted: Acted) -> list[Screen]:
         )
     if acted.help_requested is not None:
         said.append(help_offered(t, acted))
-    if acted.finished:
-        said.append(
-            Screen(
-                t._("🌟 Bravo, vous avez terminé cette démarche ! Elle est dans « Mon parcours ».")
-            )
-        )
+    if acted.finished is not None:
+        said.append(Screen(finished(t, acted.finished)))
     return said
+
+
+def finished(t: Translator, ending: Ending) -> str:
+    """Said when a flow ends: a "Bravo" only for a procedure done."""
+    match ending:
+        case Ending.DONE:
+            return t._(
+                "🌟 Bravo, vous avez terminé cette démarche ! Elle est dans « Mon parcours »."
+            )
+        case Ending.HELPED:
+            return t._(
+                "🌟 C'est fait, avec de l'aide : c'est une vraie réussite. "
+                "Elle est dans « Mon parcours »."
+            )
+        case Ending.NOT_YET:
+            return t._(
+                "Cette démarche n'est pas encore réglée. Ce n'est pas un échec : "
+                "une personne peut vous aider (/aide). Elle est dans « Mon parcours »."
+            )
 
 
 def help_offered(t: Translator, acted: Acted) -> Screen:
@@ -355,18 +378,27 @@ def paused(t: Translator, flow: Flow) -> Screen:
     )
 
 
+def _finished_line(t: Translator, done: Finished) -> str:
+    title, day = t._(done.flow.title), t.day(done.day)
+    match done.ending:
+        case Ending.DONE:
+            return t._("✅ {title} — terminé le {date}. Vous l'avez fait !", title=title, date=day)
+        case Ending.HELPED:
+            return t._(
+                "✅ {title} — terminé le {date}, avec de l'aide. Vous l'avez fait !",
+                title=title,
+                date=day,
+            )
+        case Ending.NOT_YET:
+            return t._("⏳ {title} — pas encore réglé ({date}).", title=title, date=day)
+
+
 def journey(t: Translator, data: Journey) -> Screen:
     lines = [t._("<b>🌟 Mon parcours</b>")]
     if not data.finished and not data.ongoing:
         lines.append(t._("Vous n'avez pas encore commencé de démarche. Quand vous voulez !"))
-    for flow, day in data.finished:
-        lines.append(
-            t._(
-                "✅ {title} — terminé le {date}. Vous l'avez fait !",
-                title=t._(flow.title),
-                date=t.day(day),
-            )
-        )
+    for done in data.finished:
+        lines.append(_finished_line(t, done))
     for entry in data.ongoing:
         lines.append(
             t._(

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from core.access import StaffAction, Target
 from flows.catalog import FlowCatalog
-from flows.model import Flow, FlowError, StepKind
+from flows.model import Ending, Flow, FlowError, StepKind
 from services.authorisation import authorise, staff_transaction
 from storage import funnel
 from storage.db import SessionFactory
@@ -18,7 +18,8 @@ from storage.funnel import FunnelEvent
 class FlowFunnel:
     flow: Flow
     started: int
-    finished: int
+    finished: int  # reached an ending with the procedure done (with help or not)
+    not_yet: int  # reached an ending where it could not be done yet
     stuck_at: list[tuple[str, int]]  # step id, times someone said they were stuck there
 
 
@@ -30,16 +31,18 @@ async def funnels(
         counts = await funnel.counts(session)
     result = []
     for flow in catalog.registry.all():
-        ends = {s.id for s in flow.steps if s.kind is StepKind.END}
+        ends = {s.id: s.ending for s in flow.steps if s.kind is StepKind.END}
         mine = [c for c in counts if c.flow_id == flow.id]
         entered = [c for c in mine if c.event is FunnelEvent.ENTERED]
         started = sum(c.count for c in entered if c.step_id == flow.start)
-        finished = sum(c.count for c in entered if c.step_id in ends)
+        ended = [(ends[c.step_id], c.count) for c in entered if c.step_id in ends]
+        finished = sum(count for ending, count in ended if ending is not Ending.NOT_YET)
+        not_yet = sum(count for ending, count in ended if ending is Ending.NOT_YET)
         stuck = sorted(
             ((c.step_id, c.count) for c in mine if c.event is FunnelEvent.STUCK),
             key=lambda pair: -pair[1],
         )
-        result.append(FlowFunnel(flow, started, finished, stuck[:3]))
+        result.append(FlowFunnel(flow, started, finished, not_yet, stuck[:3]))
     return result
 
 

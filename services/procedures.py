@@ -32,7 +32,7 @@ from flows.engine import (
     StepDone,
     StepEntered,
 )
-from flows.model import Flow, Step
+from flows.model import Ending, Flow, Step
 from services.onboarding import Visitor
 from storage import funnel
 from storage import help_requests as help_store
@@ -87,7 +87,7 @@ class Acted:
     error: Problem | None = None
     help_requested: HelpRequested | None = None
     follow_up: date | None = None
-    finished: bool = False
+    finished: Ending | None = None  # the flow ended with this tap: how
     referent_name: str | None = None
     site_name: str | None = None
 
@@ -101,6 +101,13 @@ class InProgress:
 
 
 @dataclass(frozen=True)
+class Finished:
+    flow: Flow
+    day: date
+    ending: Ending
+
+
+@dataclass(frozen=True)
 class Upcoming:
     flow: Flow
     text: str  # the deadline's source text, with a `{date}` placeholder
@@ -109,7 +116,7 @@ class Upcoming:
 
 @dataclass(frozen=True)
 class Journey:
-    finished: list[tuple[Flow, date]] = field(default_factory=list)
+    finished: list[Finished] = field(default_factory=list)
     ongoing: list[InProgress] = field(default_factory=list)
     steps_done: int = 0
     upcoming: list[Upcoming] = field(default_factory=list)
@@ -269,10 +276,19 @@ async def _effects(
         _view(flow, after),
         help_requested=help_requested,
         follow_up=follow_up,
-        finished=after.status is Status.FINISHED and before.status is not Status.FINISHED,
+        finished=ending_of(flow, after.current)
+        if after.status is Status.FINISHED and before.status is not Status.FINISHED
+        else None,
         referent_name=referent.display_name if referent else None,
         site_name=site.name if site else None,
     )
+
+
+def ending_of(flow: Flow, step_id: str) -> Ending:
+    """How the flow ended at this step; a step gone from a newer version of the flow was
+    an ending of an older one, which had no outcomes yet: done, as it was shown then."""
+    step = flow.step(step_id)
+    return step.ending if step is not None and step.ending is not None else Ending.DONE
 
 
 async def journey(
@@ -285,7 +301,7 @@ async def journey(
             return Journey()
         rows = await progress_store.of_person(session, person.id)
         deadlines = await reminder_store.upcoming_deadlines(session, person.id, now.date())
-    finished: list[tuple[Flow, date]] = []
+    finished: list[Finished] = []
     going: list[InProgress] = []
     steps_done = 0
     for row in rows:
@@ -297,7 +313,7 @@ async def journey(
         if flow is None:
             continue
         if progress.status is Status.FINISHED:
-            finished.append((flow, progress.updated_on))
+            finished.append(Finished(flow, progress.updated_on, ending_of(flow, progress.current)))
         elif (current := _migrated(flow, progress)) is not None:
             number, total = engine.position(flow, current)
             going.append(InProgress(flow, number, total, current.status))

@@ -15,6 +15,7 @@ from core.languages import SUPPORTED_LANGUAGES
 from core.onboarding import Stage
 from core.screens import Button, Label, Screen, joined
 from emulator.html import parse_html, utf16_len
+from flows.model import Ending, StepKind
 from screens import errors, fallback, home, onboarding, privacy
 from screens.fallback import Unusable
 from services.privacy import ConsentGiven, PersonExport
@@ -155,7 +156,7 @@ def test_every_step_of_every_flow_fits_in_every_language(
                 view,
                 help_requested=help_asked,
                 follow_up=date(2026, 11, 28),
-                finished=True,
+                finished=Ending.NOT_YET,  # the longest of the three
                 referent_name="N" * 80,  # the longest name a referent can have
             )
             for t in translators.values():
@@ -177,3 +178,40 @@ def test_every_step_of_every_flow_fits_in_every_language(
                     assert screen.text != french, (
                         f"{flow.id}/{flow_step.id} untranslated in {t.code}"
                     )
+
+
+# How each language congratulates (the flows' and the bot's own words).
+CONGRATULATIONS = {
+    "fr": ("Bravo", "Félicitations", "Vous l'avez fait"),
+    "en": ("Well done", "Congratulations", "You did it"),
+    "ar": ("أحسنت", "مبروك", "لقد فعلتها"),
+    "uk": ("Молодець", "Вітаю", "Чудово", "Ви це зробили"),
+}
+
+
+def test_an_ending_without_the_procedure_done_congratulates_nobody(
+    translators: dict[str, Translator],
+) -> None:
+    """Every end step of every flow that is not a procedure done, in every language, and
+    the note said with it: no "Bravo" for a payment stopped or a night outside."""
+    from datetime import date
+
+    from flows.registry import load
+    from screens import procedures
+
+    registry, errors = load(None, date(2026, 11, 25))
+    assert registry is not None, errors
+    endings = [
+        (flow.id, step)
+        for flow in registry.all()
+        for step in flow.steps
+        if step.kind is StepKind.END and step.ending is not Ending.DONE
+    ]
+    assert len(endings) >= 4, "the help endings of the shipped flows"
+    for code, t in translators.items():
+        for flow_id, step in endings:
+            assert step.ending is not None
+            said = t._(step.text) + procedures.finished(t, step.ending)
+            found = [word for word in CONGRATULATIONS[code] if word in said]
+            assert not found, (flow_id, step.id, code, found)
+        assert any(word in procedures.finished(t, Ending.DONE) for word in CONGRATULATIONS[code])

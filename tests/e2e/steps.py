@@ -92,3 +92,33 @@ async def a_check_reminder_due(bot: BotHarness, user: FakeUser) -> None:
         check = await session.scalar(select(Reminder).where(Reminder.kind == "check"))
     assert check is not None
     bot.clock.set(check.due_at + timedelta(minutes=1))
+
+
+async def walk(
+    bot: BotHarness, user: FakeUser, answers: dict[str, str], typed: dict[str, str]
+) -> list[str]:
+    """Go through a flow as a person would: continue, pick the answers given (first
+    option otherwise), "done" on actions, type dates; stop at the end. Returns step headers."""
+    seen = []
+    for _ in range(40):
+        step = user.last_message
+        seen.append(step.text.split("\n")[0])
+        labels = step.button_labels
+        if "🌟 Mon parcours" in labels:
+            return seen
+        chosen = next(
+            (label for key, label in answers.items() if key in step.text and label in labels), None
+        )
+        if "⌨️ Écrire la date" in labels and chosen is None:
+            await bot.tap(user, "⌨️ Écrire la date")
+            date_text = next(value for key, value in typed.items() if key in step.text)
+            await bot.say(user, date_text)
+        elif chosen is not None:
+            await bot.tap(user, chosen)
+        elif "Continuer ➡️" in labels:
+            await bot.tap(user, "Continuer ➡️")
+        elif "✅ C'est fait" in labels:
+            await bot.tap(user, "✅ C'est fait")
+        else:
+            await bot.tap(user, labels[0])
+    raise AssertionError(f"no end reached: {seen}")

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 
 from emulator import BotApiEmulator
 from flows.registry import load
-from tests.e2e.steps import CAF, onboard, open_flow
+from tests.e2e.steps import CAF, onboard, open_flow, walk
 from tests.e2e.test_people import code_in, shell
 from tests.harness import BotHarness, texts
 from tests.processes import ROOT, bot_py
@@ -23,7 +23,7 @@ def test_flows_check_names_file_line_and_fix_of_an_invalid_flow(tmp_path: Path) 
         "format: 1\nid: broken\nversion: 1\ncategory: caf\ntitle: T\nsummary: S\n"
         "sources:\n  - url: https://www.caf.fr\n    title: caf.fr\n    checked: 2025-01-01\n"
         "start: a\nsteps:\n  a:\n    kind: info\n    text: Bonjour\n    next: nowhere\n"
-        "  b:\n    kind: end\n    text: Fin\n    colour: blue\n",
+        "  b:\n    kind: end\n    text: Fin\n    colour: blue\n    outcome: done\n",
         encoding="utf-8",
     )
     done = bot_py("flows", "check", "--dir", str(tmp_path), "--no-translations")
@@ -76,8 +76,15 @@ async def test_mediators_see_the_funnel_and_a_bad_reload_keeps_the_flows(
     await open_flow(bot, person, CAF, "Demander le RSA")
     await bot.tap(person, "🆘 Je bloque")
 
+    other = emulator.user(1303, first_name="Bo")
+    await onboard(bot, other)
+    await open_flow(bot, other, CAF, "Déclarer mes ressources tous les 3 mois")
+    await walk(bot, other, {"paiement": "Non, le paiement s'est arrêté"}, {"": "01/11/2026"})
+
     overview = await bot.say(mediator, "/parcours")
-    assert "Demander le RSA (v1) : 1 → 0 ; blocages : intro (1)" in texts(overview)
+    assert "Demander le RSA (v1) : 1 → 0, 0 ; blocages : intro (1)" in texts(overview)
+    quarterly = "Déclarer mes ressources tous les 3 mois (v2) : 1 → 0, 1 ; blocages : —"
+    assert quarterly in texts(overview), "an ending not settled is not counted as finished"
 
     refused = await bot.say(person, "/parcours")
     assert "pas accès" in texts(refused)

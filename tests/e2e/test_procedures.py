@@ -24,7 +24,7 @@ from core.intents import (
     StepTap,
     decode_tap,
 )
-from emulator import BotApiEmulator, BotMessage, FakeUser
+from emulator import BotApiEmulator, BotMessage
 from flows.catalog import flow_ref
 from storage.models import HelpRequest, Reminder, StepEvent
 from tests.e2e.steps import (
@@ -35,40 +35,11 @@ from tests.e2e.steps import (
     onboard,
     open_flow,
     reminders_due,
+    walk,
 )
 from tests.harness import BotHarness, texts
 
 STEP = re.compile(r"étape (\d+) sur (\d+)")
-
-
-async def walk(
-    bot: BotHarness, user: FakeUser, answers: dict[str, str], typed: dict[str, str]
-) -> list[str]:
-    """Go through a flow as a person would: continue, pick the answers given (first
-    option otherwise), "done" on actions, type dates; stop at the end. Returns step headers."""
-    seen = []
-    for _ in range(40):
-        step = user.last_message
-        seen.append(step.text.split("\n")[0])
-        labels = step.button_labels
-        if "🌟 Mon parcours" in labels:
-            return seen
-        chosen = next(
-            (label for key, label in answers.items() if key in step.text and label in labels), None
-        )
-        if "⌨️ Écrire la date" in labels and chosen is None:
-            await bot.tap(user, "⌨️ Écrire la date")
-            date_text = next(value for key, value in typed.items() if key in step.text)
-            await bot.say(user, date_text)
-        elif chosen is not None:
-            await bot.tap(user, chosen)
-        elif "Continuer ➡️" in labels:
-            await bot.tap(user, "Continuer ➡️")
-        elif "✅ C'est fait" in labels:
-            await bot.tap(user, "✅ C'est fait")
-        else:
-            await bot.tap(user, labels[0])
-    raise AssertionError(f"no end reached: {seen}")
 
 
 async def test_quarterly_declaration_completed_with_buttons(
@@ -280,3 +251,21 @@ async def test_did_it_work_is_asked_days_after_done(
     async with bot.services.db() as session:
         reasons = {r for (r,) in (await session.execute(select(HelpRequest.reason))).all()}
     assert "check_failed" in reasons
+
+
+async def test_a_payment_that_stopped_ends_without_a_bravo(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    """An ending reached because something went wrong is not congratulated: the words, the
+    note and Mon parcours all say it is not settled yet, and where to find a person."""
+    user = emulator.user(1210, first_name="Bilal")
+    await onboard(bot, user)
+    await open_flow(bot, user, CAF, "Déclarer mes ressources tous les 3 mois")
+    await walk(bot, user, {"paiement": "Non, le paiement s'est arrêté"}, {"": "01/11/2026"})
+    end = texts(user.messages[-2:])
+    assert "Bravo" not in end and "Vous l'avez fait" not in end, end
+    assert "pas encore réglée" in end and "/aide" in end
+    await bot.tap(user, "🌟 Mon parcours")
+    journey = user.last_message.text
+    assert "⏳ Déclarer mes ressources tous les 3 mois — pas encore réglé" in journey
+    assert "Vous l'avez fait" not in journey

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from flows.loader import load_file, load_text
-from flows.model import Offset, Past, StepKind, TextRole
+from flows.model import Ending, Offset, Past, StepKind, TextRole
 from tests.flows.support import EVERY_KIND, INVALID, line_of, load_invalid, load_valid, only
 
 
@@ -208,3 +208,22 @@ def test_a_kind_is_required_and_must_exist(tmp_path: Path) -> None:
     assert flow is None
     assert only(errors, "`kind` `checklst` is unknown").fix == "did you mean `checklist`?"
     assert only(errors, "step `intro` has no `kind`").step_id == "intro"
+
+
+def test_an_ending_says_how_it_ends(tmp_path: Path) -> None:
+    """No "Bravo" by default: every end step says whether the procedure is done."""
+    text = EVERY_KIND.read_text(encoding="utf-8")
+    flow, _ = load_text(text, tmp_path / "ok.yaml")
+    assert flow is not None
+    assert [step.ending for step in flow.steps if step.kind is StepKind.END] == [Ending.DONE]
+
+    flow, errors = load_text(text.replace("    outcome: done\n", ""), tmp_path / "none.yaml")
+    assert flow is None
+    missing = only(errors, "step `finished` (end) has no `outcome`")
+    assert "not_yet" in missing.fix and missing.line is not None
+
+    flow, errors = load_text(
+        text.replace("outcome: done", "outcome: finished"), tmp_path / "x.yaml"
+    )
+    assert flow is None
+    assert "`outcome` `finished` is unknown" in [error.message for error in errors]
