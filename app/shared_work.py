@@ -44,6 +44,7 @@ HEARTBEAT_EVERY = 2.0  # seconds between a worker's signs of life
 STALLED_AFTER = 10.0  # seconds without one: the worker is gone, its jobs run again
 LOOK_FOR_STALLED_EVERY = timedelta(seconds=5)
 STOP_WITHIN = 20.0  # seconds the jobs in flight have to finish when the process stops
+CLOSE_WITHIN = 10.0  # seconds for the rest of stopping (unregistering, connections)
 WAIT_STEP = 0.02  # seconds between two looks at a job the tests or the demo wait for
 UNFINISHED = ("todo", "doing")
 QUEUE_CONNECTIONS = 10  # per process, for taking and finishing jobs and for LISTEN
@@ -128,11 +129,23 @@ class SharedWork:
                 await loop
         self._loops = []
         worker, self._worker = self._worker, None
-        if worker is not None:  # procrastinate stops gracefully when its task is cancelled
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
-            await self._app.close_async()
+        if worker is None:
+            return
+        # procrastinate stops gracefully when its task is cancelled: the jobs in flight
+        # get STOP_WITHIN, then are aborted (and run again elsewhere). Bounded all the
+        # same: a process asked to stop must stop.
+        worker.cancel()
+        try:
+            async with asyncio.timeout(STOP_WITHIN + CLOSE_WITHIN):
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+        except TimeoutError:
+            log.warning("the job queue's worker did not stop in time; leaving it")
+        try:
+            async with asyncio.timeout(CLOSE_WITHIN):
+                await self._app.close_async()
+        except TimeoutError:
+            log.warning("the job queue's connections did not close in time")
 
     async def _handle_update(self, update_id: int) -> None:
         handle = self._handle

@@ -218,6 +218,15 @@ class RestartFlow(_Intent):
 
 
 @dataclass(frozen=True)
+class NextRound(_Intent):
+    """From a recurring flow's reminder: a new round if the last one is finished, else on
+    where the person is."""
+
+    TAG: ClassVar[str] = "fn"
+    flow: Ref
+
+
+@dataclass(frozen=True)
 class StepTap(_Intent):
     """A button of the step the person was shown (`step`), which may no longer be theirs."""
 
@@ -384,6 +393,7 @@ class ReloadFlows(_Intent):
 FlowIntent = (
     OpenFlow
     | RestartFlow
+    | NextRound
     | StepTap
     | ChooseWay
     | RemindLater

@@ -35,6 +35,7 @@ from core.intents import (
     InviteMenu,
     InviteWho,
     ListSites,
+    NextRound,
     OpenFlow,
     OpenSitePage,
     PickAreas,
@@ -113,6 +114,7 @@ async def route(update: Update, context: AllianceContext, intent: Intent) -> Non
         case (
             OpenFlow()
             | RestartFlow()
+            | NextRound()
             | StepTap()
             | ChooseWay()
             | RemindLater()

@@ -16,6 +16,7 @@ from core.intents import (
     ChooseOption,
     ChooseWay,
     FlowIntent,
+    NextRound,
     OpenFlow,
     PickDay,
     RemindLater,
@@ -34,7 +35,7 @@ from handlers import reply
 from handlers.common import ready_person, visitor_of
 from screens import procedures as screens
 from services import procedures as procedures_service
-from services.procedures import RestartOffer, StepProblem, StepView
+from services.procedures import DoneBefore, RestartOffer, StepProblem, StepView
 
 # The step buttons that are engine events as they are.
 _EVENTS: dict[StepOp, engine.Event] = {
@@ -90,6 +91,8 @@ async def _on_flow(context: AllianceContext, flow: Flow, tap: FlowIntent) -> Scr
             return await _open(context, flow)
         case RestartFlow():
             return await _open(context, flow, restart=True)
+        case NextRound():
+            return await _open(context, flow, next_round=True)
         case _:  # a button of one step
             return await _on_step(context, flow, tap)
 
@@ -112,14 +115,27 @@ async def answer_typed_date(update: Update, context: AllianceContext, asked: Awa
 
 
 async def _open(
-    context: AllianceContext, flow: Flow, *, restart: bool = False, note: str | None = None
+    context: AllianceContext,
+    flow: Flow,
+    *,
+    restart: bool = False,
+    next_round: bool = False,
+    note: str | None = None,
 ) -> Screen:
-    """The step the person is on (a new start, or a restart), with a note above it."""
+    """The step the person is on (a new start, a restart, a new round), with a note above."""
     s, t, visitor = context.services, context.scope.t, visitor_of(context)
-    start = procedures_service.restart if restart else procedures_service.open_flow
-    result = await start(s.db, visitor, flow, s.clock.now(), s.settings.zone)
+    now, zone = s.clock.now(), s.settings.zone
+    result = (
+        await procedures_service.restart(s.db, visitor, flow, now, zone)
+        if restart
+        else await procedures_service.open_flow(
+            s.db, visitor, flow, now, zone, next_round=next_round
+        )
+    )
     if isinstance(result, RestartOffer):
         return screens.restart_offer(t, result.flow)
+    if isinstance(result, DoneBefore):
+        return screens.done_before(t, result.last)
     if result is None:
         return screens.catalog(t, s.flows.registry)
     return screens.step(t, result, note=note)

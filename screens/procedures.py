@@ -15,6 +15,7 @@ from core.intents import (
     ChooseOption,
     ChooseWay,
     Name,
+    NextRound,
     OpenFlow,
     PickDay,
     Ref,
@@ -356,6 +357,26 @@ def not_started(t: Translator, flow: Flow) -> Screen:
     )
 
 
+def done_before(t: Translator, last: Finished) -> Screen:
+    """A flow opened again after it ended: do it again (a new declaration, a new lease),
+    the earlier round staying in Mon parcours."""
+    title, day = t._(last.flow.title), t.day(last.day)
+    if last.ending is Ending.NOT_YET:
+        said = t._("Vous avez fait le point sur « {title} » le {date}.", title=title, date=day)
+    else:
+        said = t._("Vous avez terminé « {title} » le {date}.", title=title, date=day)
+    return Screen(
+        said
+        + "\n"
+        + t._("Voulez-vous la refaire ? Ce que vous avez déjà fait reste dans « Mon parcours »."),
+        column(
+            Button(t.label("🔄 Refaire la démarche"), RestartFlow(flow_ref(last.flow))),
+            Button(t.label("🌟 Mon parcours"), ShowJourney()),
+            back_to_menu(t),
+        ),
+    )
+
+
 def restart_offer(t: Translator, flow: Flow) -> Screen:
     return Screen(
         t._(
@@ -426,9 +447,11 @@ def journey(t: Translator, data: Journey) -> Screen:
 
 
 def deadline_reminder(t: Translator, flow: Flow, text: str, day: date) -> Screen:
+    """A date the flow announced: its button starts the next round of a flow done before
+    (the next quarterly declaration), or goes on with one in progress."""
     return Screen(
         "⏰ " + t._(text).replace("{date}", t.day(day)),
-        ((Button(t.label(flow.title), OpenFlow(flow_ref(flow))),),),
+        ((Button(t.label(flow.title), NextRound(flow_ref(flow))),),),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields, is_dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +20,7 @@ from core.notices import (
 from core.sharing import REMIND_BEFORE_END, Area, needs_reminder
 from services import outbox
 from services.onboarding import Visitor
-from storage import counts
+from storage import counts, rounds
 from storage import help_requests as help_store
 from storage import invites as invite_store
 from storage import persons as person_store
@@ -61,6 +61,14 @@ class Procedure:
     status: str
     started_at: datetime
     progress: dict[str, object]  # the engine's own record: steps, answers, dates
+
+
+@dataclass(frozen=True)
+class RoundDone:
+    flow: str
+    ending: str
+    started_on: date
+    finished_on: date
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,7 @@ class PersonExport:
     reminders_to_come: tuple[ReminderToCome, ...]
     help_requests: tuple[HelpAsked, ...]
     staff_accesses: tuple[StaffAccess, ...]
+    finished_rounds: tuple[RoundDone, ...] = ()  # each time a procedure reached its end
 
     def as_json(self) -> str:
         return json.dumps(_plain(self), ensure_ascii=False, indent=2)
@@ -114,7 +123,7 @@ def _plain(value: object) -> object:
     """JSON-ready: dates as ISO 8601, enums as their values, records as objects."""
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
@@ -168,6 +177,10 @@ async def export(db: SessionFactory, visitor: Visitor) -> PersonExport | None:
             staff_accesses=tuple(
                 StaffAccess(e.at, name, e.action, e.outcome)
                 for e, name in await staff_store.accesses_to_person(session, person.id)
+            ),
+            finished_rounds=tuple(
+                RoundDone(r.flow_id, r.ending, r.started_on, r.finished_on)
+                for r in await rounds.of_person(session, person.id)
             ),
         )
 

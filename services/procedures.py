@@ -34,7 +34,7 @@ from flows.engine import (
 )
 from flows.model import Ending, Flow, Step
 from services.onboarding import Visitor
-from storage import funnel
+from storage import funnel, rounds
 from storage import help_requests as help_store
 from storage import persons as person_store
 from storage import progress as progress_store
@@ -108,6 +108,13 @@ class Finished:
 
 
 @dataclass(frozen=True)
+class DoneBefore:
+    """The flow was opened after the person finished it: do it again, or not."""
+
+    last: Finished
+
+
+@dataclass(frozen=True)
 class Upcoming:
     flow: Flow
     text: str  # the deadline's source text, with a `{date}` placeholder
@@ -138,9 +145,18 @@ async def ongoing(db: SessionFactory, catalog: FlowCatalog, visitor: Visitor) ->
 
 
 async def open_flow(
-    db: SessionFactory, visitor: Visitor, flow: Flow, now: datetime, default_zone: ZoneInfo
-) -> StepView | RestartOffer | None:
-    """Start the flow, or resume it exactly where the person left it, months later too."""
+    db: SessionFactory,
+    visitor: Visitor,
+    flow: Flow,
+    now: datetime,
+    default_zone: ZoneInfo,
+    *,
+    next_round: bool = False,
+) -> StepView | RestartOffer | DoneBefore | None:
+    """Start the flow, or resume it exactly where the person left it, months later too.
+    A flow finished before is offered again (`DoneBefore`), or started again at once when
+    its reminder says a new round is due (`next_round`); earlier rounds stay in Mon
+    parcours."""
     async with db.begin() as session:
         person = await person_store.find_person(session, visitor.telegram_user_id)
         if person is None:
@@ -149,6 +165,12 @@ async def open_flow(
         row = await progress_store.find(session, person.id, flow.id)
         if row is None:
             return await _start(session, person, flow, None, now, today)
+        stored = progress_store.read(row)
+        if stored is not None and stored.status is Status.FINISHED:
+            if next_round:
+                return await _start(session, person, flow, row, now, today)
+            ending = ending_of(flow, stored.current)
+            return DoneBefore(Finished(flow, stored.updated_on, ending))
         kept = _current(flow, row)
         if kept is None:
             return RestartOffer(flow)
@@ -168,7 +190,7 @@ async def restart(
         today = now.astimezone(await _zone_of(session, person, default_zone)).date()
         row = await progress_store.find(session, person.id, flow.id)
         old = progress_store.read(row) if row is not None else None
-        if old is not None:
+        if old is not None and old.status is not Status.FINISHED:  # a new round abandons none
             await _funnel(session, flow, old.current, FunnelEvent.ABANDONED, today)
         return await _start(session, person, flow, row, now, today)
 
@@ -270,15 +292,19 @@ async def _effects(
             await _reschedule_deadlines(session, person, flow, after, today, zone)
     if help_requested is not None and help_requested.reason is engine.Reason.STUCK:
         await _funnel(session, flow, before.current, FunnelEvent.STUCK, today)
+    finished = None
+    if after.status is Status.FINISHED and before.status is not Status.FINISHED:
+        finished = ending_of(flow, after.current)
+        await rounds.add(
+            session, person.id, flow.id, finished.value, after.started_on, after.updated_on
+        )
     site, referent = await person_store.site_and_referent(session, person)
     return Acted(
         flow,
         _view(flow, after),
         help_requested=help_requested,
         follow_up=follow_up,
-        finished=ending_of(flow, after.current)
-        if after.status is Status.FINISHED and before.status is not Status.FINISHED
-        else None,
+        finished=finished,
         referent_name=referent.display_name if referent else None,
         site_name=site.name if site else None,
     )
@@ -300,8 +326,13 @@ async def journey(
         if person is None:
             return Journey()
         rows = await progress_store.of_person(session, person.id)
+        done_rounds = await rounds.of_person(session, person.id)
         deadlines = await reminder_store.upcoming_deadlines(session, person.id, now.date())
-    finished: list[Finished] = []
+    finished = [
+        Finished(flow, done.finished_on, Ending(done.ending))
+        for done in done_rounds
+        if (flow := catalog.registry.get(done.flow_id)) is not None
+    ]
     going: list[InProgress] = []
     steps_done = 0
     for row in rows:
@@ -313,8 +344,8 @@ async def journey(
         if flow is None:
             continue
         if progress.status is Status.FINISHED:
-            finished.append(Finished(flow, progress.updated_on, ending_of(flow, progress.current)))
-        elif (current := _migrated(flow, progress)) is not None:
+            continue  # its rounds are above
+        if (current := _migrated(flow, progress)) is not None:
             number, total = engine.position(flow, current)
             going.append(InProgress(flow, number, total, current.status))
     upcoming: list[Upcoming] = []

@@ -261,6 +261,20 @@ class FlowProgress(Base):
     updated_at: Mapped[datetime]
 
 
+class FinishedRound(Base):
+    """A procedure the person went through to one of its endings: kept when they do it
+    again (a quarterly declaration, a new lease), so that "Mon parcours" keeps it all."""
+
+    __tablename__ = "finished_rounds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    flow_id: Mapped[str] = mapped_column(String(40))
+    ending: Mapped[str] = mapped_column(String(16))  # flows.model.Ending
+    started_on: Mapped[date] = mapped_column(Date)
+    finished_on: Mapped[date] = mapped_column(Date)
+
+
 class Reminder(Base):
     """A message the bot will send on its own: stored, sent once, survives restarts."""
 

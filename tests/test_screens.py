@@ -44,6 +44,7 @@ SCREENS: list[Callable[[Translator], Screen]] = [
     lambda t: fallback.private_only(t, "alliance_bot"),
     fallback.onboarding_first,
     errors.something_went_wrong,
+    errors.one_moment,
     # The answers said in one message (`core.screens.joined`), as the handlers join them.
     *[lambda t, k=kind: joined(fallback.unusable(t, k), home.menu(t)) for kind in Unusable],
     *[
@@ -215,3 +216,25 @@ def test_an_ending_without_the_procedure_done_congratulates_nobody(
             found = [word for word in CONGRATULATIONS[code] if word in said]
             assert not found, (flow_id, step.id, code, found)
         assert any(word in procedures.finished(t, Ending.DONE) for word in CONGRATULATIONS[code])
+
+
+@pytest.mark.parametrize("ending", list(Ending))
+def test_a_procedure_done_before_is_offered_again_in_every_language(
+    translators: dict[str, Translator], ending: Ending
+) -> None:
+    from datetime import date
+
+    from flows.registry import load
+    from screens import procedures
+    from services.procedures import Finished
+
+    registry, errors = load(None, date(2026, 11, 25))
+    assert registry is not None, errors
+    flow = registry.get("declaration-trimestrielle")
+    assert flow is not None
+    for t in translators.values():
+        screen = procedures.done_before(t, Finished(flow, date(2026, 11, 20), ending))
+        plain, _ = parse_html(t.directional(screen.text))
+        assert "{" not in plain and t._(flow.title) in plain, (t.code, plain)
+        assert len(plain) <= 500
+        assert len(screen.buttons) == 3, "again, Mon parcours, the menu"

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, String, inspect
+from sqlalchemy import Connection, String, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services import inbox
@@ -107,6 +107,51 @@ async def test_existing_data_survives_every_migration(engine: AsyncEngine) -> No
     await upgrade_to_head(engine)
     async with engine.connect() as connection:
         assert await connection.run_sync(survivors) == (1, 1, (1, 1, None))
+
+
+async def test_procedures_finished_before_0009_become_rounds_with_their_ending(
+    engine: AsyncEngine,
+) -> None:
+    """Mon parcours lists rounds since 0009: those finished before are carried over, a
+    help ending as not settled yet, not as a procedure done."""
+
+    def at_0008(connection: Connection) -> None:
+        command.upgrade(alembic_config(connection), "0008")
+        connection.exec_driver_sql(
+            "INSERT INTO persons (id, telegram_user_id, language, onboarding_stage, "
+            "created_at, last_seen_at) VALUES (1, 22, 'fr', 'ready', "
+            "'2026-11-25 09:00:00', '2026-11-25 09:00:00')"
+        )
+        for number, (flow, step, status) in enumerate(
+            [
+                ("demande-rsa", "end", "finished"),
+                ("aide-logement", "end-help", "finished"),
+                ("prime-activite", "apply", "active"),
+            ]
+        ):
+            state = f'{{"current": "{step}", "started_on": "2026-10-0{number + 1}", '
+            state += '"updated_on": "2026-11-20"}'
+            connection.execute(
+                text(
+                    "INSERT INTO flow_progress (person_id, flow_id, flow_version, status, "
+                    "state, started_at, updated_at) VALUES (1, :flow, 1, :status, :state, "
+                    "'2026-10-01 09:00:00', '2026-11-20 09:00:00')"
+                ),
+                {"flow": flow, "status": status, "state": state},
+            )
+
+    async with engine.begin() as connection:
+        await connection.run_sync(at_0008)
+    await upgrade_to_head(engine)
+    async with engine.connect() as connection:
+        rows = await connection.exec_driver_sql(
+            "SELECT flow_id, ending, started_on, finished_on FROM finished_rounds ORDER BY flow_id"
+        )
+        found = [tuple(str(value) for value in row) for row in rows]
+    assert found == [
+        ("aide-logement", "not_yet", "2026-10-02", "2026-11-20"),
+        ("demande-rsa", "done", "2026-10-01", "2026-11-20"),
+    ]
 
 
 async def test_downgrade_to_base_and_up_again(engine: AsyncEngine) -> None:

@@ -269,3 +269,41 @@ async def test_a_payment_that_stopped_ends_without_a_bravo(
     journey = user.last_message.text
     assert "⏳ Déclarer mes ressources tous les 3 mois — pas encore réglé" in journey
     assert "Vous l'avez fait" not in journey
+
+
+async def test_a_finished_procedure_can_be_done_again_and_keeps_its_history(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    """Opened again after its end, a procedure is offered again (a new lease, a new
+    declaration); the next quarterly declaration starts from its reminder at once; Mon
+    parcours keeps every round."""
+    user = emulator.user(1211, first_name="Chloé")
+    await onboard(bot, user)
+    title = "Déclarer mes ressources tous les 3 mois"
+    await open_flow(bot, user, CAF, title)
+    await walk(bot, user, {}, {"": "01/11/2026"})
+
+    again = await open_flow(bot, user, CAF, title)
+    assert "Vous avez terminé « Déclarer mes ressources tous les 3 mois »" in again[-1].text
+    assert "🔄 Refaire la démarche" in again[-1].button_labels
+    restarted = await bot.tap(user, "🔄 Refaire la démarche")
+    assert STEP.search(restarted[-1].text).group(1) == "1"  # type: ignore[union-attr]
+    await walk(bot, user, {}, {"": "01/11/2026"})
+
+    async with bot.services.db() as session:
+        due = await session.scalar(
+            select(Reminder.due_at)
+            .where(Reminder.kind == "deadline", Reminder.sent_at.is_(None))
+            .order_by(Reminder.due_at)
+        )
+    assert due is not None, "the next declaration is reminded"
+    bot.clock.set(due + timedelta(minutes=1))
+    await reminders_due(bot)
+    reminder = user.last_message
+    assert reminder.text.startswith("⏰") and title in reminder.button_labels
+    next_round = await bot.tap(user, title, message_id=reminder.message_id)
+    assert STEP.search(next_round[-1].text).group(1) == "1", "a new round, at once"  # type: ignore[union-attr]
+
+    parcours = await bot.say(user, "/menu")
+    parcours = await bot.tap(user, "🌟 Mon parcours")
+    assert texts(parcours).count(f"✅ {title} — terminé le") == 2, texts(parcours)
