@@ -123,4 +123,4 @@ def _screen(context: AllianceContext, t: Translator, delivery: Delivery) -> Scre
                 return None
             return procedure_screens.check_question(t, flow, message.step_id)
         case ReminderKind.LATER:
-            return procedure_screens.later_reminder(t, flow)
+            return procedure_screens.later_reminder(t, flow, message.step_id)

@@ -6,6 +6,7 @@ references (`flows.catalog.flow_ref`, `step_ref`).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import assert_never
 
@@ -455,26 +456,59 @@ def deadline_reminder(t: Translator, flow: Flow, text: str, day: date) -> Screen
     )
 
 
-def later_reminder(t: Translator, flow: Flow) -> Screen:
-    return Screen(
-        t._("⏰ Vous m'aviez demandé de vous le rappeler : « {title} ».", title=t._(flow.title)),
-        ((Button(t.label("▶️ Reprendre"), OpenFlow(flow_ref(flow))),),),
+def later_reminder(t: Translator, flow: Flow, step_id: str | None) -> Screen:
+    """Names the step, so that two reminders of one procedure are not mistaken."""
+    title = t._(flow.title)
+    step = step_summary(t, flow, step_id)
+    text = (
+        t._("⏰ Vous m'aviez demandé de vous le rappeler : « {title} ».", title=title)
+        if step is None
+        else t._(
+            "⏰ Vous m'aviez demandé de vous le rappeler : « {title} », l'étape « {step} ».",
+            title=title,
+            step=step,
+        )
     )
+    return Screen(text, ((Button(t.label("▶️ Reprendre"), OpenFlow(flow_ref(flow))),),))
 
 
 def check_question(t: Translator, flow: Flow, step_id: str) -> Screen:
     refs = flow_ref(flow), step_ref(step_id)
+    step = step_summary(t, flow, step_id)
     return Screen(
         t._(
             "Il y a quelques jours, vous avez fait une étape de « {title} ». "
             "Est-ce que ça a marché ?",
             title=t._(flow.title),
+        )
+        if step is None
+        else t._(
+            "Il y a quelques jours, dans « {title} », vous avez fait : « {step} ». "
+            "Est-ce que ça a marché ?",
+            title=t._(flow.title),
+            step=step,
         ),
         column(
             Button(t.label("👍 Oui"), AnswerCheck(*refs, True)),
             Button(t.label("👎 Non, j'ai besoin d'aide"), AnswerCheck(*refs, False)),
         ),
     )
+
+
+STEP_SUMMARY = 70  # characters of a step's first sentence that name it in a reminder
+_SENTENCE_END = re.compile(r"[.:?!]\s")
+
+
+def step_summary(t: Translator, flow: Flow, step_id: str | None) -> str | None:
+    """A step named by the first sentence of its text, in the person's language: steps
+    have no titles, and "a step of « Demander le RSA »" does not say which."""
+    step = flow.step(step_id) if step_id else None
+    if step is None:
+        return None
+    first = re.sub(r"<[^>]+>", "", t._(step.text)).strip().split("\n")[0]
+    if (end := _SENTENCE_END.search(first + " ")) is not None:
+        first = first[: end.start()].rstrip()  # French puts a space before ":" and "?"
+    return first if len(first) <= STEP_SUMMARY else first[: STEP_SUMMARY - 1].rstrip() + "…"
 
 
 def _refs(view: StepView) -> tuple[Ref, Ref]:

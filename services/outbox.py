@@ -30,8 +30,11 @@ from core.notices import (
     from_payload,
     to_payload,
 )
+from flows.engine import Progress
+from flows.engine import Status as Status_
 from storage import outbox as outbox_store
 from storage import persons as person_store
+from storage import progress as progress_store
 from storage import reminders as reminder_store
 from storage import sites as site_store
 from storage import staff as staff_store
@@ -116,9 +119,9 @@ async def claim(db: SessionFactory, now: datetime, limit: int = BATCH) -> list[D
     async with db.begin() as session:
         deliveries = []
         rows = await outbox_store.claim(session, now, now + LEASE, limit)
-        await _prefetch(session, rows)
+        progress = await _prefetch(session, rows)
         for row in rows:
-            delivery = await _delivery(session, row, now, now + LEASE)
+            delivery = await _delivery(session, row, now, now + LEASE, progress)
             if delivery is None:
                 _settle(row, Status.DROPPED)
             else:
@@ -142,13 +145,23 @@ class Failed:
 Result = Sent | Failed
 
 
-async def _prefetch(session: AsyncSession, rows: list[OutboxMessage]) -> None:
-    """Load the batch's persons, their sites and reminders in three queries: reading each
-    message's own (`session.get`) then finds them in the session instead of asking the
-    database 90 times for a batch of 30 while people wait for their answers."""
-    persons = await person_store.with_ids(session, [r.person_id for r in rows if r.person_id])
+Progresses = dict[tuple[int, str], Progress]  # (person id, flow id): where they stand
+
+
+async def _prefetch(session: AsyncSession, rows: list[OutboxMessage]) -> Progresses:
+    """Load the batch's persons, their sites, reminders and procedures in four queries:
+    reading each message's own (`session.get`) then finds them in the session instead of
+    asking the database 120 times for a batch of 30 while people wait for their answers."""
+    person_ids = [r.person_id for r in rows if r.person_id]
+    persons = await person_store.with_ids(session, person_ids)
     await site_store.with_ids(session, {p.site_id for p in persons if p.site_id is not None})
     await reminder_store.with_ids(session, [r.reminder_id for r in rows if r.reminder_id])
+    reminded = [r.person_id for r in rows if r.person_id and r.kind == REMINDER]
+    found: Progresses = {}
+    for row in await progress_store.of_persons(session, reminded):
+        if (progress := progress_store.read(row)) is not None:
+            found[row.person_id, row.flow_id] = progress
+    return found
 
 
 async def record(db: SessionFactory, results: list[Result], now: datetime) -> None:
@@ -256,7 +269,7 @@ async def _unreachable(session: AsyncSession, person_id: int, now: datetime) -> 
 
 
 async def _delivery(
-    session: AsyncSession, row: OutboxMessage, now: datetime, lease: datetime
+    session: AsyncSession, row: OutboxMessage, now: datetime, lease: datetime, progress: Progresses
 ) -> Delivery | None:
     address = await _address(session, row)
     if address is None:
@@ -264,7 +277,7 @@ async def _delivery(
     chat_id, language, zone = address
     message: Notice | DueReminder | None
     if row.kind == REMINDER:
-        message = await _due_reminder(session, row, now, zone)
+        message = await _due_reminder(session, row, now, zone, progress)
     else:
         message = from_payload(
             row.kind, json.loads(row.payload), _recipient(row, chat_id, language)
@@ -302,14 +315,24 @@ async def _address(
 
 
 async def _due_reminder(
-    session: AsyncSession, row: OutboxMessage, now: datetime, zone: ZoneInfo | None
+    session: AsyncSession,
+    row: OutboxMessage,
+    now: datetime,
+    zone: ZoneInfo | None,
+    progress: Progresses,
 ) -> DueReminder | None:
+    """The reminder, if it still makes sense just before it is sent: not cancelled, not
+    about a date already past, not "remind me later" of a step done since, not "did it
+    work?" about a step whose answer was given since."""
     reminder = await reminder_store.get(session, row.reminder_id) if row.reminder_id else None
     if reminder is None or reminder.cancelled_at is not None:
         return None
     today = now.astimezone(zone).date() if zone else now.date()
     if reminder.deadline_on is not None and reminder.deadline_on < today:
         return None  # never a reminder of a date already past
+    where = progress.get((reminder.person_id, reminder.flow_id))
+    if not still_useful(ReminderKind(reminder.kind), reminder.step_id, where):
+        return None
     return DueReminder(
         ReminderKind(reminder.kind),
         reminder.flow_id,
@@ -317,6 +340,24 @@ async def _due_reminder(
         reminder.deadline_id,
         reminder.deadline_on,
     )
+
+
+def still_useful(kind: ReminderKind, step_id: str | None, progress: Progress | None) -> bool:
+    """A step's follow-up is pointless once the step is done (later) or its result was
+    told (check); a deadline stands whatever the person's progress."""
+    match kind:
+        case ReminderKind.DEADLINE:
+            return True
+        case ReminderKind.LATER:
+            return (
+                progress is not None
+                and progress.status is not Status_.FINISHED
+                and all(done != step_id for done, _ in progress.done)
+            )
+        case ReminderKind.CHECK:
+            return progress is not None and any(
+                check.step_id == step_id for check in progress.pending_checks
+            )
 
 
 async def forget_settled(session: AsyncSession, now: datetime) -> None:

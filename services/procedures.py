@@ -282,6 +282,9 @@ async def _effects(
             await _funnel(session, flow, effect.step_id, FunnelEvent.ENTERED, today)
         elif isinstance(effect, StepDone):
             await _funnel(session, flow, effect.step_id, FunnelEvent.DONE, today)
+            # "Remind me later" of a step now done would be a false alarm.
+            later = follow_up_key(FollowUp.LATER, flow.id, effect.step_id)
+            await reminder_store.cancel_unsent(session, person.id, f"{later}:", now)
         elif isinstance(effect, HelpRequested):
             help_requested = effect
             await help_store.add(session, person.id, effect, now)
@@ -457,7 +460,7 @@ async def _schedule_follow_up(
 ) -> None:
     """One follow-up per step and kind: a new one replaces the one not sent yet. Choosing
     the same date again (or undoing and redoing a step) brings the same reminder back."""
-    key = f"{effect.kind.value}:{flow.id}:{effect.step_id}"
+    key = follow_up_key(effect.kind, flow.id, effect.step_id)
     when = due_at(effect.due, zone)
     await reminder_store.cancel_unsent(session, person.id, f"{key}:", when)
     dated = f"{key}:{effect.due.isoformat()}"
@@ -474,6 +477,11 @@ async def _schedule_follow_up(
         step_id=effect.step_id,
         due_at=when,
     )
+
+
+def follow_up_key(kind: FollowUp, flow_id: str, step_id: str) -> str:
+    """What a step's follow-up reminders are filed under (then `:<date>`)."""
+    return f"{kind.value}:{flow_id}:{step_id}"
 
 
 async def _reschedule_deadlines(

@@ -7,6 +7,7 @@ only turns it into a column and back.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -33,6 +34,15 @@ async def of_person(session: AsyncSession, person_id: int) -> list[FlowProgress]
             .where(FlowProgress.person_id == person_id)
             .order_by(FlowProgress.updated_at.desc(), FlowProgress.id.desc())
         )
+    )
+
+
+async def of_persons(session: AsyncSession, person_ids: Sequence[int]) -> list[FlowProgress]:
+    """Every flow these persons started, in one query (the sender's batch)."""
+    if not person_ids:
+        return []
+    return list(
+        await session.scalars(select(FlowProgress).where(FlowProgress.person_id.in_(person_ids)))
     )
 
 

@@ -4,6 +4,7 @@ whose reason has gone is dropped instead of sent."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -19,13 +20,15 @@ from core.notices import (
     ToPerson,
     ToStaff,
 )
+from flows.engine import PendingCheck, Progress, progress_to_data
+from flows.engine import Status as ProgressStatus
 from services import outbox
 from services.outbox import LEASE, DueReminder, Failed, Sent
 from storage import persons as person_store
 from storage import staff as staff_store
 from storage.db import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
-from storage.models import OutboxMessage, Person, Reminder
+from storage.models import FlowProgress, OutboxMessage, Person, Reminder
 from storage.outbox import Status
 from storage.reminders import ReminderKind
 
@@ -152,9 +155,12 @@ async def test_a_message_whose_reason_has_gone_is_dropped_not_sent(db: SessionFa
         kept = Reminder(
             person_id=person, key="check:x", kind="check", flow_id="f", step_id="s", due_at=NOW
         )
-        session.add_all([cancelled, past, kept])
+        answered = Reminder(
+            person_id=person, key="check:y", kind="check", flow_id="f", step_id="t", due_at=NOW
+        )
+        session.add_all([cancelled, past, kept, answered, _waiting_for_check(person, "f", "s")])
         await session.flush()
-        reminders = [(person, reminder.id) for reminder in (cancelled, past, kept)]
+        reminders = [(person, r.id) for r in (cancelled, past, kept, answered)]
         await outbox.queue_reminders(session, reminders, NOW)
         cancelled.cancelled_at = NOW
     await queued(db, PersonUnreachable(ToStaff(referent), person))
@@ -169,8 +175,36 @@ async def test_a_message_whose_reason_has_gone_is_dropped_not_sent(db: SessionFa
         Status.DROPPED,  # its reminder was cancelled
         Status.DROPPED,  # the date it announces is past
         Status.SENDING,
+        Status.DROPPED,  # "did it work?" about a step whose answer was given since
         Status.DROPPED,  # no longer staff
     ]
+
+
+def _waiting_for_check(person_id: int, flow_id: str, step_id: str) -> FlowProgress:
+    """The person's progress in a flow, with "did it work?" pending on one step."""
+    progress = Progress(
+        flow_id=flow_id,
+        flow_version=1,
+        current=step_id,
+        history=(),
+        done=((step_id, NOW.date()),),
+        answers={},
+        ticked=frozenset(),
+        mode=None,
+        status=ProgressStatus.WAITING_CHECK,
+        pending_checks=(PendingCheck(step_id, NOW.date()),),
+        started_on=NOW.date(),
+        updated_on=NOW.date(),
+    )
+    return FlowProgress(
+        person_id=person_id,
+        flow_id=flow_id,
+        flow_version=1,
+        status=progress.status.value,
+        state=json.dumps(progress_to_data(progress)),
+        started_at=NOW,
+        updated_at=NOW,
+    )
 
 
 async def test_erasure_takes_the_persons_messages_but_the_goodbye_which_keeps_no_address(
@@ -223,3 +257,31 @@ async def test_a_goodbye_that_cannot_be_delivered_keeps_no_address(db: SessionFa
     async with db.begin() as session:
         row = (await session.scalars(select(OutboxMessage))).one()
     assert row.status == Status.FAILED and row.chat_id is None and row.language is None
+
+
+def test_a_follow_up_is_useful_only_while_its_step_waits_for_it() -> None:
+    from dataclasses import replace
+
+    waiting = Progress(
+        flow_id="f",
+        flow_version=1,
+        current="b",
+        history=("a",),
+        done=(),
+        answers={},
+        ticked=frozenset(),
+        mode=None,
+        status=ProgressStatus.ACTIVE,
+        pending_checks=(PendingCheck("a", date(2026, 12, 3)),),
+        started_on=date(2026, 11, 25),
+        updated_on=date(2026, 11, 25),
+    )
+    done = replace(waiting, done=(("a", date(2026, 11, 26)),), pending_checks=())
+    finished = replace(waiting, status=ProgressStatus.FINISHED)
+    assert outbox.still_useful(ReminderKind.LATER, "a", waiting)
+    assert not outbox.still_useful(ReminderKind.LATER, "a", done)
+    assert not outbox.still_useful(ReminderKind.LATER, "a", finished)
+    assert not outbox.still_useful(ReminderKind.LATER, "a", None), "the procedure erased"
+    assert outbox.still_useful(ReminderKind.CHECK, "a", waiting)
+    assert not outbox.still_useful(ReminderKind.CHECK, "a", done), "answered since"
+    assert outbox.still_useful(ReminderKind.DEADLINE, None, None)

@@ -26,6 +26,7 @@ from core.intents import (
 )
 from emulator import BotApiEmulator, BotMessage
 from flows.catalog import flow_ref
+from services import reminders as reminder_service
 from storage.models import HelpRequest, Reminder, StepEvent
 from tests.e2e.steps import (
     CAF,
@@ -307,3 +308,55 @@ async def test_a_finished_procedure_can_be_done_again_and_keeps_its_history(
     parcours = await bot.say(user, "/menu")
     parcours = await bot.tap(user, "🌟 Mon parcours")
     assert texts(parcours).count(f"✅ {title} — terminé le") == 2, texts(parcours)
+
+
+async def test_a_remind_me_later_of_a_step_done_since_never_arrives(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    """Cancelled by the tap that makes it pointless; and one already queued for sending
+    when the step was done is dropped just before it would leave."""
+    cancelled, queued = (
+        emulator.user(1212, first_name="Dina"),
+        emulator.user(1213, first_name="Eli"),
+    )
+    for person in (cancelled, queued):
+        await onboard(bot, person)
+        await open_flow(bot, person, CAF, "Demander le RSA")
+        await advance_until(bot, person, "⏰ Plus tard")
+        step = person.last_message
+        await bot.tap(person, "⏰ Plus tard")
+        await bot.tap(person, "Demain")
+        if person is cancelled:
+            await bot.tap(person, "✅ C'est fait", message_id=step.message_id)
+    bot.clock.set(datetime(2026, 11, 26, 8, 30, tzinfo=UTC))  # 9:30 in Paris
+    await reminder_service.queue_due(bot.services.db, bot.clock.now(), bot.settings.zone)
+    await bot.tap(queued, "✅ C'est fait", message_id=step.message_id)  # after it was queued
+    before = {person.chat_id: len(person.messages) for person in (cancelled, queued)}
+    await reminders_due(bot)
+    for person in (cancelled, queued):
+        later = person.messages[before[person.chat_id] :]
+        assert not any("Vous m'aviez demandé" in m.text for m in later), texts(later)
+
+
+async def test_reminders_name_the_step_they_are_about(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    user = emulator.user(1214, first_name="Fodé")
+    await onboard(bot, user)
+    await open_flow(bot, user, CAF, "Demander le RSA")
+    await advance_until(bot, user, "⏰ Plus tard")
+    await bot.tap(user, "⏰ Plus tard")
+    await bot.tap(user, "Demain")
+    bot.clock.set(datetime(2026, 11, 26, 8, 30, tzinfo=UTC))
+    await reminders_due(bot)
+    reminder = user.last_message.text
+    assert "« Demander le RSA », l'étape « Faites une simulation sur caf.fr" in reminder
+
+
+async def test_did_it_work_names_the_step(bot: BotHarness, emulator: BotApiEmulator) -> None:
+    user = emulator.user(1215, first_name="Gaby")
+    await onboard(bot, user)
+    await a_check_reminder_due(bot, user)
+    await reminders_due(bot)
+    question = user.last_message.text
+    assert "vous avez fait : « Faites la demande sur caf.fr »" in question, question

@@ -20,23 +20,20 @@ from __future__ import annotations
 import asyncio
 import random
 import signal
-import subprocess
-import sys
-from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from collections import defaultdict
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 
-from emulator import BotApiEmulator, FakeUser
+from emulator import BotApiEmulator
 from storage.db import create_engine, create_session_factory
 from storage.models import InboxUpdate
 from tests.databases import postgres_admin_url, temporary_database
+from tests.e2e.runs import all_reminded, duplicates, seed_reminders, start_bot
 from tests.e2e.walkers import Walker
-from tests.processes import ROOT, bot_py, daytime_zone, environment
-from tests.seeds import later_reminders, ready_people
+from tests.processes import bot_py, daytime_zone, environment
 
 TOKEN = "987654322:workers-test-token-abcdefghijklm"
 WALKERS = 30
@@ -49,28 +46,6 @@ BURST_LAST = ("/langue", "Dans quelle langue")
 pytestmark = pytest.mark.skipif(
     postgres_admin_url() is None, reason="three workers need PostgreSQL"
 )
-
-
-def _start(command: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "bot.py"), command],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-async def _seed_reminders(database_url: str, first_id: int) -> None:
-    engine = create_engine(database_url)
-    db = create_session_factory(engine)
-    now = datetime.now(UTC)
-    async with db.begin() as session:
-        people = await ready_people(session, [first_id + i for i in range(REMINDED)], now)
-        due = [now + timedelta(seconds=5 + i / 2) for i in range(REMINDED)]
-        session.add_all(later_reminders(people, due))
-    await engine.dispose()
 
 
 async def _query(database_url: str, sql: str, **params: object) -> list[int]:
@@ -144,7 +119,7 @@ async def test_three_workers_one_killed_handle_everything_once_and_in_order(
     with temporary_database("postgresql", tmp_path) as database_url:
         upgraded = bot_py("db", "upgrade", cwd=tmp_path, DATABASE_URL=database_url)
         assert upgraded.returncode == 0, upgraded.stderr
-        await _seed_reminders(database_url, 70_000)
+        await seed_reminders(database_url, 70_000, REMINDED, first_due=5, every=0.5)
         await _run(database_url, tmp_path)
 
 
@@ -168,11 +143,11 @@ async def _run(database_url: str, cwd: Path) -> None:
         )
         for i in range(WALKERS)
     ]
-    killed = _start("worker", env, cwd)
+    killed = start_bot("worker", env, cwd)
     processes = [killed]
     try:
         victim = await _registered_worker(database_url)
-        processes += [_start(command, env, cwd) for command in ("run", "worker")]
+        processes += [start_bot(command, env, cwd) for command in ("run", "worker")]
 
         async def walk_then_burst(walker: Walker) -> None:
             await walker.walk()
@@ -187,7 +162,7 @@ async def _run(database_url: str, cwd: Path) -> None:
         kill_mark = len(emulator.requests)
         running_at_kill = await _running_in(database_url, victim)
         await walking
-        await _all_reminded(emulator, reminded)
+        await all_reminded(emulator, reminded, ANSWER_WITHIN)
     finally:
         errors = []
         for process in processes:
@@ -203,17 +178,17 @@ async def _run(database_url: str, cwd: Path) -> None:
 
     inbox = await _inbox(database_url)
     twice = {row.update_id for row in inbox if row.attempts > 1}
-    duplicates, explained = _duplicates(emulator, reminded, kill_mark)
+    twice_sent, explained = duplicates(emulator, reminded, [kill_mark], WINDOW)
     updates = sum(walker.actions for walker in walkers)
     print(
         f"\n3 workers on PostgreSQL, 1 killed -9: {WALKERS} people, {updates} actions, all "
         f"answered; {len(inbox)} updates, {len(twice)} begun twice (running in the killed "
-        f"worker: {len(running_at_kill)}); {REMINDED} reminders, {duplicates} duplicates "
+        f"worker: {len(running_at_kill)}); {REMINDED} reminders, {twice_sent} duplicates "
         f"({explained} explained by the kill); {len(emulator.violations)} spec violations"
     )
     assert all(row.done_at is not None for row in inbox), "an update was never finished"
     assert twice <= running_at_kill, "an update handled twice that the kill does not explain"
-    assert duplicates == explained, "a reminder sent twice that the kill does not explain"
+    assert twice_sent == explained, "a reminder sent twice that the kill does not explain"
     _assert_in_order(inbox, emulator.update_chats)
     assert not emulator.violations
 
@@ -226,11 +201,6 @@ async def _half_way(walkers: list[Walker]) -> None:
             await asyncio.sleep(0.05)
 
 
-async def _all_reminded(emulator: BotApiEmulator, reminded: list[FakeUser]) -> None:
-    async with asyncio.timeout(ANSWER_WITHIN), emulator.messages_changed:
-        await emulator.messages_changed.wait_for(lambda: all(u.messages for u in reminded))
-
-
 def _assert_in_order(inbox: list[InboxUpdate], chats: dict[int, int]) -> None:
     """Within a chat, each update was finished after the one sent before it."""
     by_chat: dict[int, list[InboxUpdate]] = defaultdict(list)
@@ -240,19 +210,3 @@ def _assert_in_order(inbox: list[InboxUpdate], chats: dict[int, int]) -> None:
         for earlier, later in pairwise(rows):
             assert earlier.done_at is not None and later.done_at is not None
             assert earlier.done_at < later.done_at, f"{later.update_id} overtook its chat"
-
-
-def _duplicates(
-    emulator: BotApiEmulator, reminded: list[FakeUser], kill_mark: int
-) -> tuple[int, int]:
-    chats = {user.chat_id for user in reminded}
-    firsts: dict[int, int] = {}
-    copies: Counter[int] = Counter()
-    for index, request in enumerate(emulator.requests):
-        chat = request.params.get("chat_id")
-        if request.method == "sendMessage" and request.status == 200 and chat in chats:
-            firsts.setdefault(int(chat), index)
-            copies[int(chat)] += 1
-    duplicated = [chat for chat, count in copies.items() if count > 1]
-    explained = [chat for chat in duplicated if kill_mark - WINDOW <= firsts[chat] < kill_mark]
-    return sum(copies[c] - 1 for c in duplicated), sum(copies[c] - 1 for c in explained)
