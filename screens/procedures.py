@@ -124,9 +124,10 @@ def step(t: Translator, view: StepView, note: str | None = None) -> Screen:
             )
         )
     if current.kind is not StepKind.END:
+        back = (Button(t.label("⬅️ Retour"), _tap(view, StepOp.BACK)),)
         rows.append(
             (
-                Button(t.label("⬅️ Retour"), _tap(view, StepOp.BACK)),
+                *(back if progress.history else ()),  # nothing to go back to on the first
                 Button(t.label("⏸ Pause"), _tap(view, StepOp.PAUSE)),
                 Button(t.label("🆘 Je bloque"), _tap(view, StepOp.STUCK)),
             )

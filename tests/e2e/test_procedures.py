@@ -360,3 +360,17 @@ async def test_did_it_work_names_the_step(bot: BotHarness, emulator: BotApiEmula
     await reminders_due(bot)
     question = user.last_message.text
     assert "vous avez fait : « Faites la demande sur caf.fr »" in question, question
+
+
+async def test_the_first_step_has_no_way_back_the_next_ones_do(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    user = emulator.user(1216, first_name="Hawa")
+    await onboard(bot, user)
+    first = await open_flow(bot, user, CAF, "Demander le RSA")
+    assert "⬅️ Retour" not in first[-1].button_labels, "nothing to go back to"
+    assert {"⏸ Pause", "🆘 Je bloque", "⬅️ Menu"} <= set(first[-1].button_labels)
+    second = await bot.tap(user, "Continuer ➡️")
+    assert "⬅️ Retour" in second[-1].button_labels
+    back = await bot.tap(user, "⬅️ Retour")
+    assert "⬅️ Retour" not in back[-1].button_labels and "étape 1 sur" in back[-1].text
