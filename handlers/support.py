@@ -118,7 +118,7 @@ async def _sharing_step(context: AllianceContext, tap: SharingIntent) -> Screen:
         case _:
             assert_never(tap)
     grant = await sharing_service.current_grant(s.db, visitor, now)
-    return screens.sharing(t, grant, now)
+    return screens.sharing(t, grant, now) if grant is not None else screens.no_one_to_share_with(t)
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:

@@ -125,6 +125,17 @@ def sharing(t: Translator, grant: Grant, now: datetime) -> Screen:
     )
 
 
+def no_one_to_share_with(t: Translator) -> Screen:
+    return Screen(
+        t._(
+            "<b>Ce que je partage</b>\n"
+            "Personne ne vous accompagne encore dans Alliance : personne ne voit vos démarches.\n"
+            "Si une personne vous accompagne un jour, vous choisirez ici ce qu'elle peut voir."
+        ),
+        ((back_to_menu(t),),),
+    )
+
+
 def pick_areas(t: Translator, chosen: frozenset[Area]) -> Screen:
     """Each area toggles when tapped; "Continue" asks for how long."""
     buttons = [

@@ -16,7 +16,7 @@ from core.onboarding import Stage
 from core.screens import Button, Label, Screen, joined
 from emulator.html import parse_html, utf16_len
 from flows.model import Ending, StepKind
-from screens import errors, fallback, home, onboarding, privacy
+from screens import errors, fallback, home, onboarding, privacy, support
 from screens.fallback import Unusable
 from services.privacy import ConsentGiven, PersonExport
 
@@ -45,6 +45,7 @@ SCREENS: list[Callable[[Translator], Screen]] = [
     fallback.onboarding_first,
     errors.something_went_wrong,
     errors.one_moment,
+    support.no_one_to_share_with,
     # The answers said in one message (`core.screens.joined`), as the handlers join them.
     *[lambda t, k=kind: joined(fallback.unusable(t, k), home.menu(t)) for kind in Unusable],
     *[

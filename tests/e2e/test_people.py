@@ -286,8 +286,14 @@ async def test_a_person_without_a_link_picks_a_site(
 async def test_sharing_is_chosen_limited_in_time_and_reminded(
     bot: BotHarness, emulator: BotApiEmulator
 ) -> None:
-    person = emulator.user(601, first_name="Sara")
-    await onboard(bot, person)
+    alone = emulator.user(602, first_name="Solène")
+    await onboard(bot, alone)
+    nobody = await bot.say(alone, "/partage")
+    assert "Personne ne vous accompagne encore" in texts(nobody), "no referent: said so"
+    assert "votre référent·e voit" not in texts(nobody)
+    assert nobody[-1].button_labels == ["⬅️ Menu"]
+
+    person = (await _site_with(bot, emulator, "CCAS de Rezé", 610))["person"]
     await bot.say(person, "/partage")
     await bot.tap(person, "Choisir quoi partager")
     await bot.tap(person, "⬜ CAF (RSA, prime d'activité, aides)")
