@@ -149,39 +149,40 @@ async def _on_start(application: AllianceApplication) -> None:
             await application.process_update(update)
         services.metrics.updates.inc()
 
-    await services.work.start(
-        handle,
-        lambda: deliver_outbox(jobs),
-        [
-            Periodic("forget-old-updates", timedelta(hours=6), lambda: forget_old_updates(jobs)),
-            Periodic(
-                "privacy-housekeeping",
-                timedelta(hours=1),
-                lambda: housekeeping(jobs),
-                first=timedelta(seconds=60),
-            ),
-            Periodic(
-                "reminders",
-                REMINDERS_EVERY,
-                lambda: send_due_reminders(jobs),
-                first=timedelta(seconds=5),
-            ),
-            # Retries, and anything a crashed process left claimed once its lease ended.
-            Periodic(
-                "outbox",
-                timedelta(seconds=5),
-                lambda: wake_sender(jobs),
-                first=timedelta(seconds=5),
-            ),
-            Periodic(
-                "watchdog",
-                timedelta(seconds=30),
-                lambda: watch_database(jobs),
-                first=timedelta(seconds=30),
-                each_process=True,
-            ),
-        ],
-    )
+    await services.work.start(handle, lambda: deliver_outbox(jobs), _scheduled(jobs))
+
+
+def _scheduled(jobs: AllianceContext) -> list[Periodic]:
+    """The bot's scheduled work: rows in the database, looked at on these ticks."""
+    return [
+        Periodic("forget-old-updates", timedelta(hours=6), lambda: forget_old_updates(jobs)),
+        Periodic(
+            "privacy-housekeeping",
+            timedelta(hours=1),
+            lambda: housekeeping(jobs),
+            first=timedelta(seconds=60),
+        ),
+        Periodic(
+            "reminders",
+            REMINDERS_EVERY,
+            lambda: send_due_reminders(jobs),
+            first=timedelta(seconds=5),
+        ),
+        # Retries, and anything a crashed process left claimed once its lease ended.
+        Periodic(
+            "outbox",
+            timedelta(seconds=5),
+            lambda: wake_sender(jobs),
+            first=timedelta(seconds=5),
+        ),
+        Periodic(
+            "watchdog",
+            timedelta(seconds=30),
+            lambda: watch_database(jobs),
+            first=timedelta(seconds=30),
+            each_process=True,
+        ),
+    ]
 
 
 def _work(settings: Settings, db: SessionFactory, clock: Clock) -> Work:

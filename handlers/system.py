@@ -92,9 +92,7 @@ async def _stop_spinner(update: Update) -> None:
 
 
 async def _apologise(update: Update, context: AllianceContext) -> None:
-    translations = context.services.translations
-    code = update.effective_user.language_code if update.effective_user else None
-    t = translations.get(match_language(code, translations.default))
+    t = _in_their_language(update, context.services.translations)
     try:
         await reply.answer(update, context, t, errors.something_went_wrong(t))
     except Exception:  # the error may be Telegram itself being unreachable
@@ -106,13 +104,18 @@ async def tell_to_wait(update: Update, bot: Bot, translations: Translations) -> 
     than leave the person in silence. Once stored, it is handled as usual."""
     if not _is_private(update) or update.effective_chat is None:
         return
-    code = update.effective_user.language_code if update.effective_user else None
-    t = translations.get(match_language(code, translations.default))
+    t = _in_their_language(update, translations)
     screen = errors.one_moment(t)
     try:
         await bot.send_message(update.effective_chat.id, t.directional(screen.text))
     except TelegramError:
         log.info("could not ask update %s to wait", update.update_id)
+
+
+def _in_their_language(update: Update, translations: Translations) -> Translator:
+    """Telegram's language of the sender: what is said before (or without) their account."""
+    code = update.effective_user.language_code if update.effective_user else None
+    return translations.get(match_language(code, translations.default))
 
 
 def _update_kind(update: object) -> str:

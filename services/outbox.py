@@ -31,7 +31,7 @@ from core.notices import (
     to_payload,
 )
 from flows.engine import Progress
-from flows.engine import Status as Status_
+from flows.engine import Status as ProgressStatus
 from storage import outbox as outbox_store
 from storage import persons as person_store
 from storage import progress as progress_store
@@ -351,7 +351,7 @@ def still_useful(kind: ReminderKind, step_id: str | None, progress: Progress | N
         case ReminderKind.LATER:
             return (
                 progress is not None
-                and progress.status is not Status_.FINISHED
+                and progress.status is not ProgressStatus.FINISHED
                 and all(done != step_id for done, _ in progress.done)
             )
         case ReminderKind.CHECK:

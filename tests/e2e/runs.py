@@ -12,8 +12,22 @@ from pathlib import Path
 
 from emulator import BotApiEmulator, FakeUser
 from storage.db import create_engine, create_session_factory
-from tests.processes import ROOT
+from tests.processes import ROOT, daytime_zone, environment
 from tests.seeds import later_reminders, ready_people
+
+
+def bot_environment(
+    emulator: BotApiEmulator, token: str, database_url: str, **more: str
+) -> dict[str, str]:
+    """What an operator sets for `bot.py`, pointed at the emulator, in a daytime zone
+    (reminders are never sent at night)."""
+    return environment(
+        TELEGRAM_BOT_TOKEN=token,
+        TELEGRAM_API_URL=emulator.base_url,
+        DATABASE_URL=database_url,
+        ALLIANCE_TIMEZONE=daytime_zone(),
+        **more,
+    )
 
 
 def start_bot(command: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:

@@ -122,3 +122,15 @@ async def walk(
         else:
             await bot.tap(user, labels[0])
     raise AssertionError(f"no end reached: {seen}")
+
+
+async def later_on_the_first_action(
+    bot: BotHarness, user: FakeUser
+) -> tuple[BotMessage, list[BotMessage]]:
+    """An onboarded person opens "Demander le RSA", goes on to its first action step and
+    asks to be reminded tomorrow there; returns that step, and what the bot answered."""
+    await open_flow(bot, user, CAF, "Demander le RSA")
+    await advance_until(bot, user, "⏰ Plus tard")
+    step = user.last_message
+    await bot.tap(user, "⏰ Plus tard")
+    return step, await bot.tap(user, "Demain")

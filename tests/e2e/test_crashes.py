@@ -24,9 +24,15 @@ import pytest
 
 from emulator import BotApiEmulator
 from emulator.models import RecordedRequest
-from tests.e2e.runs import all_reminded, duplicates, seed_reminders, start_bot
+from tests.e2e.runs import (
+    all_reminded,
+    bot_environment,
+    duplicates,
+    seed_reminders,
+    start_bot,
+)
 from tests.e2e.walkers import Walker
-from tests.processes import bot_py, daytime_zone, environment
+from tests.processes import bot_py
 
 TOKEN = "987654321:crash-test-token-abcdefghijklmno"
 WALKERS = 30
@@ -45,12 +51,7 @@ async def test_thirty_people_and_ten_kill_9_lose_nothing(tmp_path: Path) -> None
 
     emulator = BotApiEmulator(token=TOKEN, bot_username="alliance_crash_bot")
     await emulator.start()
-    env = environment(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=emulator.base_url,
-        DATABASE_URL=database_url,
-        ALLIANCE_TIMEZONE=daytime_zone(),
-    )
+    env = bot_environment(emulator, TOKEN, database_url)
     reminded = [emulator.user(50_000 + i, first_name=f"R{i}") for i in range(REMINDED)]
     rng = random.Random(20261201)
     walkers = [

@@ -33,6 +33,7 @@ from tests.e2e.steps import (
     PREFECTURE,
     a_check_reminder_due,
     advance_until,
+    later_on_the_first_action,
     onboard,
     open_flow,
     reminders_due,
@@ -163,10 +164,7 @@ async def test_later_then_reminded_and_did_it_work(
 ) -> None:
     user = emulator.user(1205, first_name="Sami")
     await onboard(bot, user)
-    await open_flow(bot, user, CAF, "Demander le RSA")
-    await advance_until(bot, user, "⏰ Plus tard")
-    await bot.tap(user, "⏰ Plus tard")
-    noted = await bot.tap(user, "Demain")
+    _, noted = await later_on_the_first_action(bot, user)
     assert "je vous le rappellerai le 26 novembre 2026" in texts(noted)
     bot.clock.set(datetime(2026, 11, 26, 8, 30, tzinfo=UTC))  # 9:30 in Paris
     await reminders_due(bot)
@@ -321,11 +319,7 @@ async def test_a_remind_me_later_of_a_step_done_since_never_arrives(
     )
     for person in (cancelled, queued):
         await onboard(bot, person)
-        await open_flow(bot, person, CAF, "Demander le RSA")
-        await advance_until(bot, person, "⏰ Plus tard")
-        step = person.last_message
-        await bot.tap(person, "⏰ Plus tard")
-        await bot.tap(person, "Demain")
+        step, _ = await later_on_the_first_action(bot, person)
         if person is cancelled:
             await bot.tap(person, "✅ C'est fait", message_id=step.message_id)
     bot.clock.set(datetime(2026, 11, 26, 8, 30, tzinfo=UTC))  # 9:30 in Paris
@@ -343,10 +337,7 @@ async def test_reminders_name_the_step_they_are_about(
 ) -> None:
     user = emulator.user(1214, first_name="Fodé")
     await onboard(bot, user)
-    await open_flow(bot, user, CAF, "Demander le RSA")
-    await advance_until(bot, user, "⏰ Plus tard")
-    await bot.tap(user, "⏰ Plus tard")
-    await bot.tap(user, "Demain")
+    await later_on_the_first_action(bot, user)
     bot.clock.set(datetime(2026, 11, 26, 8, 30, tzinfo=UTC))
     await reminders_due(bot)
     reminder = user.last_message.text

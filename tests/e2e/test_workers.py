@@ -31,9 +31,15 @@ from emulator import BotApiEmulator
 from storage.db import create_engine, create_session_factory
 from storage.models import InboxUpdate
 from tests.databases import postgres_admin_url, temporary_database
-from tests.e2e.runs import all_reminded, duplicates, seed_reminders, start_bot
+from tests.e2e.runs import (
+    all_reminded,
+    bot_environment,
+    duplicates,
+    seed_reminders,
+    start_bot,
+)
 from tests.e2e.walkers import Walker
-from tests.processes import bot_py, daytime_zone, environment
+from tests.processes import bot_py
 
 TOKEN = "987654322:workers-test-token-abcdefghijklm"
 WALKERS = 30
@@ -126,13 +132,7 @@ async def test_three_workers_one_killed_handle_everything_once_and_in_order(
 async def _run(database_url: str, cwd: Path) -> None:
     emulator = BotApiEmulator(token=TOKEN, bot_username="alliance_workers_bot")
     await emulator.start()
-    env = environment(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=emulator.base_url,
-        DATABASE_URL=database_url,
-        ALLIANCE_TIMEZONE=daytime_zone(),
-        ALLIANCE_QUEUE="procrastinate",
-    )
+    env = bot_environment(emulator, TOKEN, database_url, ALLIANCE_QUEUE="procrastinate")
     reminded = [emulator.user(70_000 + i, first_name=f"R{i}") for i in range(REMINDED)]
     walkers = [
         Walker(
