@@ -1,4 +1,5 @@
-"""Shell commands for bootstrapping a site: `site add`, `site list` and `invite`.
+"""Shell commands for bootstrapping a site: `site add`, `site edit`, `site list`, `invite`
+and `dispos import` (its meeting availability).
 
 They use the same DATABASE_URL as the bot and work while it runs.
 """
@@ -6,6 +7,8 @@ They use the same DATABASE_URL as the bot and work while it runs.
 from __future__ import annotations
 
 import argparse
+import asyncio
+from pathlib import Path
 from typing import TextIO
 
 from telegram import Bot
@@ -14,10 +17,20 @@ from telegram.error import TelegramError
 from app.clock import SystemClock
 from app.settings import ConfigError, Settings
 from core.access import Role
+from core.availability_file import AvailabilityError, parse_availability
 from core.sites import HOLIDAY_REGIONS
 from services import botinfo
+from services.availability import UnknownSite, import_availability
 from services.invites import create_invite
-from services.sites import SiteError, create_site, find_site, site_summaries
+from services.sites import (
+    SiteChanges,
+    SiteError,
+    SiteView,
+    all_sites,
+    create_site,
+    edit_site,
+    find_site,
+)
 from storage.db import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
@@ -36,15 +49,37 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         metavar="REGION",
         help="public holidays: " + ", ".join(HOLIDAY_REGIONS),
     )
-    add.add_argument("--address")
-    add.add_argument("--town")
-    add.add_argument("--postcode")
-    add.add_argument("--office-hours", help='free text, e.g. "lun-ven 9h-12h, 14h-17h"')
+    _contact_arguments(add)
+    edit = site.add_parser(
+        "edit", help='change a site (options not given stay as they are; "" clears one)'
+    )
+    edit.add_argument("site", help="the site's name or id")
+    edit.add_argument("--name")
+    edit.add_argument("--timezone", help="e.g. Europe/Paris, Indian/Reunion")
+    edit.add_argument("--holidays", choices=HOLIDAY_REGIONS, metavar="REGION")
+    _contact_arguments(edit)
     site.add_parser("list", help="list the sites")
+    dispos = commands.add_parser("dispos", help="meeting availability").add_subparsers(
+        dest="dispos_command", required=True
+    )
+    load = dispos.add_parser(
+        "import", help="store a site's places, meeting types and staff availability"
+    )
+    load.add_argument("file", help="a YAML file (format: core/availability_file.py)")
+    load.add_argument("--site", required=True, help="the site's name or id")
     invite = commands.add_parser("invite", help="print a staff invite link")
     invite.add_argument("role", choices=[role.value for role in Role])
     invite.add_argument("--site", required=True, help="the site's name or id")
     invite.add_argument("--name", help="the name colleagues and persons will see")
+
+
+def _contact_arguments(parser: argparse.ArgumentParser) -> None:
+    """What persons are shown to reach a human: address, opening hours, phone."""
+    parser.add_argument("--address", help='street line, e.g. "12 rue de la Paix"')
+    parser.add_argument("--town")
+    parser.add_argument("--postcode")
+    parser.add_argument("--office-hours", help='free text, e.g. "lun-ven 9h-12h, 14h-17h"')
+    parser.add_argument("--phone", help='the number persons can call, e.g. "02 40 00 00 00"')
 
 
 async def run(settings: Settings, arguments: argparse.Namespace, out: TextIO) -> int:
@@ -54,12 +89,14 @@ async def run(settings: Settings, arguments: argparse.Namespace, out: TextIO) ->
         await upgrade_to_head(engine)
         if arguments.command == "invite":
             return await _invite(settings, db, arguments, out)
+        if arguments.command == "dispos":
+            return await _dispos_import(db, arguments.file, arguments.site, out)
         if arguments.site_command == "add":
             return await _site_add(db, arguments, out)
-        for summary in await site_summaries(db):
-            out.write(
-                f"{summary.id}\t{summary.name}\t{summary.town or ''}\t{summary.postcode or ''}\n"
-            )
+        if arguments.site_command == "edit":
+            return await _site_edit(db, arguments, out)
+        for site in await all_sites(db):
+            out.write(_site_line(site))
         return 0
     finally:
         await engine.dispose()
@@ -77,11 +114,69 @@ async def _site_add(db: SessionFactory, arguments: argparse.Namespace, out: Text
             town=arguments.town,
             postcode=arguments.postcode,
             office_hours=arguments.office_hours,
+            phone=arguments.phone,
         )
     except SiteError as error:
         raise ConfigError(str(error)) from None
     out.write(f"site {site.id} created: {site.name} ({site.timezone}, {site.holiday_region})\n")
     return 0
+
+
+async def _site_edit(db: SessionFactory, arguments: argparse.Namespace, out: TextIO) -> int:
+    changes = SiteChanges(
+        name=arguments.name,
+        timezone=arguments.timezone,
+        holiday_region=arguments.holidays,
+        address=arguments.address,
+        town=arguments.town,
+        postcode=arguments.postcode,
+        office_hours=arguments.office_hours,
+        phone=arguments.phone,
+    )
+    if changes == SiteChanges():
+        raise ConfigError("nothing to change: give at least one option (see `site edit --help`)")
+    try:
+        site = await edit_site(db, arguments.site, changes)
+    except SiteError as error:
+        raise ConfigError(str(error)) from None
+    out.write(f"site {site.id} updated:\n{_site_line(site)}")
+    return 0
+
+
+async def _dispos_import(db: SessionFactory, path: str, site: str, out: TextIO) -> int:
+    """Every problem of the file at its line, or everything stored (all or nothing)."""
+    try:
+        text = await asyncio.to_thread(Path(path).read_text, encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror}") from None
+    try:
+        spec = parse_availability(text, path)
+        done = await import_availability(db, site, spec, path)
+    except AvailabilityError as error:
+        raise ConfigError("the availability file has problems:\n" + str(error)) from None
+    except UnknownSite:
+        raise ConfigError(f"no site {site!r} (see `site list`)") from None
+    out.write(
+        f"{done.site}: {done.places} places, {done.meeting_types} meeting types, "
+        f"availability of {done.staff} staff members stored\n"
+    )
+    return 0
+
+
+def _site_line(site: SiteView) -> str:
+    """One tab-separated line: id, name, town, postcode, then address, phone, opening
+    hours and time zone (what persons are shown, so an admin can check it)."""
+    fields = (
+        str(site.id),
+        site.name,
+        site.town,
+        site.postcode,
+        site.address,
+        site.phone,
+        site.office_hours,
+        site.timezone,
+    )
+    return "\t".join(field or "" for field in fields) + "\n"
 
 
 async def _invite(

@@ -96,6 +96,8 @@ def _print_messages(out: TextIO, user: FakeUser, update_id: int) -> dict[int, tu
 def _render(message: BotMessage, tappable: dict[int, tuple[int, str]]) -> str:
     marker = "🤖 (modifié) " if message.edited else "🤖 "
     lines = [marker + message.text.replace("\n", "\n   ")]
+    if message.document is not None:
+        lines.append(f"   📎 {message.document.get('file_name', 'fichier')}")
     for row in message.buttons:
         for button in row:
             if button.callback_data is not None:

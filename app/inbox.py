@@ -3,8 +3,9 @@
 python-telegram-bot's updater hands each update of a polled batch to `put`, then confirms
 the batch with its next `getUpdates`; a webhook call is answered 200 once `store` returns.
 So: `put` starts storing (the updates of a batch at once, each chat's in order) and the
-next `getUpdates` waits until they are all stored (`stored`, called by the pacer on that
-request, app/pacing.py); the webhook awaits `store`. Nothing is confirmed to Telegram
+next `getUpdates` waits until they are all stored (`stored`, awaited by the request object
+python-telegram-bot uses for `getUpdates` alone, `ConfirmAfterStoring`: its rate limiter
+never sees that call); the webhook awaits `store`. Nothing is confirmed to Telegram
 before it is in the database. The work engine handles it from there (app/work.py);
 nothing reaches python-telegram-bot's own queue but its stop signal.
 
@@ -20,8 +21,10 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
+from telegram._utils.types import ODVInput
+from telegram.request import HTTPXRequest, RequestData
 
-from app.work import chat_of
+from app.work import chat_of, update_task_name
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,32 @@ Receive = Callable[[int, int, str], Awaitable[None]]  # update id, chat, payload
 TellToWait = Callable[[Update], Awaitable[None]]
 STORE_RETRY = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)  # seconds; the last repeats until it works
 PATIENCE = 2.0  # seconds a person waits in silence before hearing "one moment"
+
+
+class ConfirmAfterStoring(HTTPXRequest):
+    """The connection python-telegram-bot uses for `getUpdates` only. That call confirms
+    the batch before it to Telegram, which then never sends it again: it waits until the
+    inbox has stored the whole batch (`stored`), so a kill -9 loses nothing. (A rate
+    limiter cannot do it: python-telegram-bot passes `getUpdates` around it.)"""
+
+    def __init__(self, stored: Callable[[], Awaitable[None]]) -> None:
+        super().__init__(connection_pool_size=1)  # as python-telegram-bot's own for polling
+        self._stored = stored
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = HTTPXRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = HTTPXRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = HTTPXRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = HTTPXRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        await self._stored()
+        return await super().do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
 
 
 class InboxQueue(asyncio.Queue[object]):
@@ -90,7 +119,10 @@ class InboxQueue(asyncio.Queue[object]):
         if before is not None:
             await asyncio.wait({before})
         payload = json.dumps(data, ensure_ascii=False)
-        storing = asyncio.ensure_future(_keep(update.update_id, chat, payload, receive))
+        storing = asyncio.create_task(
+            _keep(update.update_id, chat, payload, receive),
+            name=update_task_name("store", update.update_id),
+        )
         try:
             patience = 0.0 if self._held_up else PATIENCE
             done, _ = await asyncio.wait({storing}, timeout=patience)

@@ -15,7 +15,17 @@ import logging
 from collections.abc import Sequence
 
 from app.sender import OutboxSender
-from app.work import Handle, Handled, Periodic, Send, chat_of, finish, handle_safely, tick
+from app.work import (
+    Handle,
+    Handled,
+    Periodic,
+    Send,
+    chat_of,
+    finish,
+    handle_safely,
+    tick,
+    update_task_name,
+)
 from core.clock import Clock
 from services import inbox
 from storage.db import SessionFactory
@@ -97,7 +107,9 @@ class LocalWork:
         self._queued.add(update_id)
         queue = self._chats.setdefault(chat, _ChatQueue())
         queue.waiting += 1  # counted now: the lock is taken in this order
-        task = asyncio.create_task(self._run(update_id, chat, queue, payload))
+        task = asyncio.create_task(
+            self._run(update_id, chat, queue, payload), name=update_task_name("handle", update_id)
+        )
         self._running.add(task)
         task.add_done_callback(self._running.discard)
 

@@ -121,7 +121,6 @@ class Pacer(BaseRateLimiter[Traffic]):
     """Conversations first, bulk within what they leave (see the module docstring)."""
 
     __slots__ = (
-        "_before_polling",
         "_bulk_turn",
         "_chats",
         "_clock",
@@ -137,13 +136,8 @@ class Pacer(BaseRateLimiter[Traffic]):
         limits: Limits | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        before_polling: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._limits = limits or Limits()
-        # A `getUpdates` confirms the batch before it: it waits until the inbox has
-        # stored that batch (app/inbox.py). Every Bot API call passes here, so this is
-        # the one place python-telegram-bot's updater can be held back.
-        self._before_polling = before_polling
         self._clock = clock
         self._sleep = sleep
         now = clock()
@@ -169,8 +163,6 @@ class Pacer(BaseRateLimiter[Traffic]):
         data: dict[str, Any],
         rate_limit_args: Traffic | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        if endpoint == "getUpdates" and self._before_polling is not None:
-            await self._before_polling()
         chat = _chat_id(data)
         counted = endpoint in CREATES or endpoint in EDITS
         if rate_limit_args is Traffic.BULK:

@@ -26,7 +26,7 @@ import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy.engine import make_url
 
-from app.work import Handle, Handled, Periodic, Send, finish, handle_safely, tick
+from app.work import Handle, Handled, Periodic, Send, finish, handle_safely, tick, update_task_name
 from core.clock import Clock
 from services import inbox, outbox
 from storage.db import SessionFactory
@@ -150,6 +150,9 @@ class SharedWork:
     async def _handle_update(self, update_id: int) -> None:
         handle = self._handle
         assert handle is not None
+        task = asyncio.current_task()
+        if task is not None:  # procrastinate names it by the job; ours name it by the update
+            task.set_name(update_task_name("handle", update_id))
         payload = await inbox.open_payload(self._db, update_id)
         if payload is not None:  # else done already: a job run again after a stall
             await handle_safely(handle, update_id, payload)

@@ -17,7 +17,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from app.clock import SystemClock
 from app.context import SERVICES_KEY, AllianceApplication, AllianceContext, Services
 from app.health import EXIT_DATABASE_GONE, GIVE_UP_AFTER, HealthWatch
-from app.inbox import InboxQueue
+from app.inbox import ConfirmAfterStoring, InboxQueue
 from app.local_work import LocalWork
 from app.metrics import Metrics
 from app.pacing import Limits, Pacer
@@ -34,6 +34,7 @@ from handlers import (
     fallback,
     flow_admin,
     home,
+    meetings,
     onboarding,
     privacy,
     procedures,
@@ -42,7 +43,13 @@ from handlers import (
     system,
 )
 from handlers.commands import register_commands
-from handlers.notify import deliver_outbox, send_due_reminders, wake_sender
+from handlers.notify import (
+    alert_slot_shortages,
+    deliver_outbox,
+    release_waiting_holds,
+    send_due_reminders,
+    wake_sender,
+)
 from services import botinfo, outbox
 from services import inbox as inbox_service
 from services import privacy as privacy_service
@@ -83,7 +90,9 @@ def build_application(
         .update_queue(queue)  # stores each update and hands it to `work`, never to PTB
         # Telegram allows a bot about 30 messages a second: replies go at once, and a
         # 9:00 wave of reminders takes what they leave (app/pacing.py).
-        .rate_limiter(Pacer(limits, before_polling=queue.stored))
+        .rate_limiter(Pacer(limits))
+        # A `getUpdates` confirms the batch before it: it waits until that batch is stored.
+        .get_updates_request(ConfirmAfterStoring(queue.stored))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -114,7 +123,7 @@ def build_application(
     # commands of each journey; then every button and every typed answer, each routed by
     # type from one place; the catch-all fallbacks last.
     application.add_handlers(system.handlers(), group=-1)
-    for journey in (onboarding, home, privacy, procedures, flow_admin, staff, support):
+    for journey in (onboarding, home, privacy, procedures, flow_admin, staff, support, meetings):
         application.add_handlers(journey.handlers())
     application.add_handlers(dispatch.handlers())
     application.add_handlers(fallback.handlers())
@@ -167,6 +176,18 @@ def _scheduled(jobs: AllianceContext) -> list[Periodic]:
             REMINDERS_EVERY,
             lambda: send_due_reminders(jobs),
             first=timedelta(seconds=5),
+        ),
+        Periodic(
+            "waiting-list",
+            timedelta(minutes=1),
+            lambda: release_waiting_holds(jobs),
+            first=timedelta(seconds=20),
+        ),
+        Periodic(
+            "slot-shortage",
+            timedelta(hours=1),
+            lambda: alert_slot_shortages(jobs),
+            first=timedelta(minutes=2),
         ),
         # Retries, and anything a crashed process left claimed once its lease ended.
         Periodic(

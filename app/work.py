@@ -33,6 +33,13 @@ REMEMBERED_DONE = 10_000
 FINISH_RETRY = (0.2, 1.0, 3.0)  # a short database blip must not leave a handled update open
 
 
+def update_task_name(stage: str, update_id: int) -> str:
+    """The name of the asyncio task that stores or handles one update: tracebacks, asyncio
+    debug output and the transaction count in the tests tell the update's work apart from
+    scheduled work that runs meanwhile."""
+    return f"{stage} update {update_id}"
+
+
 @dataclass(frozen=True)
 class Periodic:
     """Scheduled work. `each_process` work watches the process itself (its database

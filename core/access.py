@@ -29,6 +29,7 @@ class StaffAction(StrEnum):
     HANDLE_REFERENT_CHANGE = "handle_referent_change"
     MANAGE_FLOWS = "manage_flows"
     READ_DELIVERIES = "read_deliveries"  # which messages could not be delivered, and why
+    MANAGE_MEETING = "manage_meeting"  # see a meeting and its messages, mark it, cancel it
 
 
 class AuditOutcome(StrEnum):
@@ -118,6 +119,12 @@ def _list_persons(actor: StaffActor, target: Target) -> bool:
     return _site_referent(actor, target) or _site_admin(actor, target)
 
 
+def _meeting(actor: StaffActor, target: Target) -> bool:
+    """The meeting's own staff member (still on the site), or the site's admins."""
+    own = target.staff_id == actor.staff_id and target.site_id in actor.sites()
+    return own or _site_admin(actor, target)
+
+
 def _manage_flows(actor: StaffActor, _target: Target) -> bool:
     return actor.has(Role.MEDIATOR) or actor.has(Role.ADMIN)
 
@@ -133,4 +140,5 @@ _RULES = {
     StaffAction.HANDLE_REFERENT_CHANGE: _site_admin,
     StaffAction.MANAGE_FLOWS: _manage_flows,
     StaffAction.READ_DELIVERIES: _site_admin,
+    StaffAction.MANAGE_MEETING: _meeting,
 }

@@ -6,6 +6,7 @@ leave them untranslated. Placeholders are named (`{name}`) and filled after tran
 
 from __future__ import annotations
 
+import functools
 import gettext
 import html
 import io
@@ -23,6 +24,7 @@ from babel.messages.pofile import read_po
 
 from core.languages import SUPPORTED_LANGUAGES, Language, language
 from core.screens import Label
+from core.words import fold
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -79,16 +81,46 @@ class Translator:
     def clock_time(self, value: datetime, fmt: str = "short") -> str:
         return format_time(value, format=fmt, tzinfo=self.zone, locale=self._locale)
 
+    def month_numbers(self) -> Mapping[str, int]:
+        """Month names a person of this language may type, folded, to their number: this
+        language's (full, short, standing alone or in a date), its regional variants for
+        Arabic (Levant, Maghreb), and French and English, common in France whatever one's
+        language. A name two variants give to different months is left out."""
+        return _month_numbers(self.code)
+
     def in_zone(self, zone: ZoneInfo) -> Translator:
         """The same language, showing times in another zone (an overseas site's)."""
         return Translator(self.language, self._catalog, zone)
 
     def directional(self, text: str) -> str:
         """Anchor each line right-to-left for Arabic, so lines that open with a digit,
-        a command or a Latin name are still laid out from the right."""
+        a command or a Latin name are still laid out from the right; and mirror the
+        arrows, since "back" and "next" point the other way when reading from the right
+        (catalogs keep the French arrows: one place turns them)."""
         if not self.language.right_to_left:
             return text
+        text = text.translate(_MIRRORED_ARROWS)
         return "\n".join(RIGHT_TO_LEFT_MARK + line if line else line for line in text.split("\n"))
+
+
+# The locales whose month names a person of a language may type (see `month_numbers`).
+_MONTH_LOCALES = {"ar": ("ar", "ar_SY", "ar_LB", "ar_IQ", "ar_MA", "ar_DZ", "ar_TN")}
+
+
+@functools.cache  # once per language for the process: every Translator (a zone's too) shares it
+def _month_numbers(code: str) -> Mapping[str, int]:
+    found: dict[str, set[int]] = {}
+    for name in (*_MONTH_LOCALES.get(code, (code,)), "fr", "en"):
+        months = Locale.parse(name).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, month in months[context][width].items():
+                    found.setdefault(fold(month), set()).add(number)
+    return {name: numbers.pop() for name, numbers in found.items() if len(numbers) == 1 and name}
+
+
+# ⬅ ➡ and ← → swapped (the emoji's variation selector, U+FE0F, follows either unchanged).
+_MIRRORED_ARROWS = str.maketrans({"⬅": "➡", "➡": "⬅", "←": "→", "→": "←"})
 
 
 class Safe(str):

@@ -22,6 +22,7 @@ from types import UnionType
 from typing import Any, ClassVar, NewType, get_args, get_origin, get_type_hints
 
 from core.access import Role
+from core.meetings import MeetingStatus, NotifyLevel, PartOfDay, ReminderAnswer
 from core.sharing import Area, Duration
 from flows.engine import Mode
 
@@ -63,6 +64,7 @@ class StepOp(StrEnum):
     LATER = "l"  # show the "when shall I remind you?" choices
     MONTHS = "m"  # show the month picker
     TYPE_DATE = "t"  # the person will type the date
+    WAY = "w"  # show the ways to do the flow (alone, with someone, with the referent)
 
 
 class InviteFor(StrEnum):
@@ -123,6 +125,13 @@ class AnswerConsent(_Intent):
 @dataclass(frozen=True)
 class ShowMyData(_Intent):
     TAG: ClassVar[str] = "d"
+
+
+@dataclass(frozen=True)
+class SendMyDataFile(_Intent):
+    """The person asks for the file of their data: offered on /mesdonnees, never pushed."""
+
+    TAG: ClassVar[str] = "df"
 
 
 @dataclass(frozen=True)
@@ -271,6 +280,16 @@ class TickItem(_Intent):
 
 
 @dataclass(frozen=True)
+class ShowItemHelp(_Intent):
+    """A checklist item's help, shown in the step's message (labels alone keep it short)."""
+
+    TAG: ClassVar[str] = "fh"
+    flow: Ref
+    step: Ref
+    item: int
+
+
+@dataclass(frozen=True)
 class ShowDays(_Intent):
     """The day picker for one month (`month` is its first day)."""
 
@@ -387,8 +406,395 @@ class ShowFlowsAdmin(_Intent):
 
 @dataclass(frozen=True)
 class ReloadFlows(_Intent):
+    """Asks to confirm the reload (an old button with this data asks too)."""
+
     TAG: ClassVar[str] = "SF"
 
+
+@dataclass(frozen=True)
+class ConfirmReloadFlows(_Intent):
+    TAG: ClassVar[str] = "SFy"
+
+
+@dataclass(frozen=True)
+class EditPersonNote(_Intent):
+    """The referent will type a new note to recognise a person they follow."""
+
+    TAG: ClassVar[str] = "Se"
+    person: int
+
+
+@dataclass(frozen=True)
+class CancelTyping(_Intent):
+    """A staff member no longer wants to type what the bot asked for (a note)."""
+
+    TAG: ClassVar[str] = "Sx"
+
+
+# Meetings: the person books, moves, cancels; the staff member's agenda.
+
+
+@dataclass(frozen=True)
+class ShowMeetings(_Intent):
+    """The person's meetings page: what is booked, and booking another."""
+
+    TAG: ClassVar[str] = "rv"
+
+
+@dataclass(frozen=True)
+class PickMeetingKind(_Intent):
+    TAG: ClassVar[str] = "rk"
+    kind: int
+    moving: int  # the meeting being moved, 0 for a new booking
+
+
+@dataclass(frozen=True)
+class ShowSlots(_Intent):
+    """Free times for a type at a place; after a time (epoch seconds, 0: the soonest)."""
+
+    TAG: ClassVar[str] = "rs"
+    kind: int
+    place: int
+    after: int
+    moving: int
+
+
+@dataclass(frozen=True)
+class AcceptCalls(_Intent):
+    """The person agrees to be called on Telegram: phone meetings become possible."""
+
+    TAG: ClassVar[str] = "rq"
+    kind: int
+    place: int
+    moving: int
+
+
+@dataclass(frozen=True)
+class PickSlot(_Intent):
+    """A time was chosen: the bot asks to confirm (`BookSlot` books)."""
+
+    TAG: ClassVar[str] = "rp"
+    kind: int
+    place: int
+    staff: int
+    start: int  # epoch seconds
+    moving: int
+
+
+@dataclass(frozen=True)
+class BookSlot(_Intent):
+    TAG: ClassVar[str] = "rb"
+    kind: int
+    place: int
+    staff: int
+    start: int
+    moving: int
+
+
+@dataclass(frozen=True)
+class OpenMeeting(_Intent):
+    TAG: ClassVar[str] = "ro"
+    meeting: int
+
+
+@dataclass(frozen=True)
+class CancelMeeting(_Intent):
+    TAG: ClassVar[str] = "rc"
+    meeting: int
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class SendMeetingFile(_Intent):
+    """The meeting's calendar file, on request (it is sent with the confirmation too)."""
+
+    TAG: ClassVar[str] = "rf"
+    meeting: int
+
+
+@dataclass(frozen=True)
+class AnswerMeetingReminder(_Intent):
+    TAG: ClassVar[str] = "ra"
+    meeting: int
+    answer: ReminderAnswer
+
+
+@dataclass(frozen=True)
+class SetDiscreet(_Intent):
+    """Discreet mode on or off: messages about meetings without place or reason."""
+
+    TAG: ClassVar[str] = "rd"
+    on: bool
+
+
+@dataclass(frozen=True)
+class AskOtherTimes(_Intent):
+    """None of the times fit: the person ticks days (a bit per day after `base`)."""
+
+    TAG: ClassVar[str] = "rx"
+    kind: int
+    place: int
+    base: date
+    days: int
+    moving: int
+
+
+@dataclass(frozen=True)
+class SendTimes(_Intent):
+    """The days ticked, and the part of the day: sent to the staff member."""
+
+    TAG: ClassVar[str] = "ry"
+    kind: int
+    place: int
+    base: date
+    days: int
+    part: PartOfDay
+    moving: int
+
+
+@dataclass(frozen=True)
+class TakeOffer(_Intent):
+    """The person takes the time the staff member offered."""
+
+    TAG: ClassVar[str] = "rt"
+    request: int
+
+
+@dataclass(frozen=True)
+class JoinWaiting(_Intent):
+    """On (or off) the waiting list for an earlier time than this meeting."""
+
+    TAG: ClassVar[str] = "rw"
+    meeting: int
+    on: bool
+
+
+@dataclass(frozen=True)
+class TakeEarlier(_Intent):
+    TAG: ClassVar[str] = "re"
+    entry: int
+
+
+@dataclass(frozen=True)
+class SkipEarlier(_Intent):
+    TAG: ClassVar[str] = "rn"
+    entry: int
+
+
+@dataclass(frozen=True)
+class ShowWorkshops(_Intent):
+    """The site's collective workshops to come."""
+
+    TAG: ClassVar[str] = "wk"
+
+
+@dataclass(frozen=True)
+class OpenWorkshop(_Intent):
+    TAG: ClassVar[str] = "wo"
+    workshop: int
+
+
+@dataclass(frozen=True)
+class JoinWorkshop(_Intent):
+    TAG: ClassVar[str] = "wj"
+    workshop: int
+
+
+@dataclass(frozen=True)
+class ShowAgenda(_Intent):
+    """The staff member's meetings, a week at a time (0: from today)."""
+
+    TAG: ClassVar[str] = "ag"
+    week: int
+
+
+@dataclass(frozen=True)
+class StaffOpenMeeting(_Intent):
+    TAG: ClassVar[str] = "am"
+    meeting: int
+
+
+@dataclass(frozen=True)
+class MarkMeeting(_Intent):
+    TAG: ClassVar[str] = "ak"
+    meeting: int
+    status: MeetingStatus
+
+
+@dataclass(frozen=True)
+class StaffCancelMeeting(_Intent):
+    TAG: ClassVar[str] = "ac"
+    meeting: int
+    confirmed: bool
+
+
+MeetingIntent = (
+    ShowMeetings
+    | PickMeetingKind
+    | ShowSlots
+    | AcceptCalls
+    | PickSlot
+    | BookSlot
+    | OpenMeeting
+    | CancelMeeting
+    | SendMeetingFile
+    | AnswerMeetingReminder
+    | SetDiscreet
+    | AskOtherTimes
+    | SendTimes
+    | TakeOffer
+    | JoinWaiting
+    | TakeEarlier
+    | SkipEarlier
+    | ShowWorkshops
+    | OpenWorkshop
+    | JoinWorkshop
+)
+
+
+@dataclass(frozen=True)
+class AnswerRequest(_Intent):
+    """The staff member opens a person's own proposal: times that fit, offer, decline."""
+
+    TAG: ClassVar[str] = "aq"
+    request: int
+
+
+@dataclass(frozen=True)
+class AcceptRequest(_Intent):
+    TAG: ClassVar[str] = "aa"
+    request: int
+    start: int  # epoch seconds
+
+
+@dataclass(frozen=True)
+class CounterRequest(_Intent):
+    """Another time than the person's days: the staff member's next free times."""
+
+    TAG: ClassVar[str] = "ao"
+    request: int
+    after: int
+
+
+@dataclass(frozen=True)
+class OfferTime(_Intent):
+    TAG: ClassVar[str] = "af"
+    request: int
+    start: int
+
+
+@dataclass(frozen=True)
+class DeclineRequest(_Intent):
+    TAG: ClassVar[str] = "ad"
+    request: int
+
+
+@dataclass(frozen=True)
+class ShowAvailability(_Intent):
+    """The staff member's own receiving times: weekly windows and absences."""
+
+    TAG: ClassVar[str] = "av"
+
+
+@dataclass(frozen=True)
+class AddWindow(_Intent):
+    """A weekly window, chosen step by step: the day (1 is Monday), the start and the end
+    (minutes after midnight), the place; 0 for what is not chosen yet."""
+
+    TAG: ClassVar[str] = "aw"
+    day: int
+    start: int
+    end: int
+    place: int
+
+
+@dataclass(frozen=True)
+class AddAbsence(_Intent):
+    """Days off: the first and the last (days after `base`, 1 is `base`; 0: not chosen)."""
+
+    TAG: ClassVar[str] = "ab"
+    base: date
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class RemoveAvailability(_Intent):
+    """A window or days off taken out (asked to confirm first)."""
+
+    TAG: ClassVar[str] = "ar"
+    row: int
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class ShowNotifyLevel(_Intent):
+    """What the staff member is told about their meetings as it happens."""
+
+    TAG: ClassVar[str] = "nl"
+
+
+@dataclass(frozen=True)
+class SetNotifyLevel(_Intent):
+    TAG: ClassVar[str] = "ns"
+    level: NotifyLevel
+
+
+AvailabilityIntent = (
+    ShowAvailability
+    | AddWindow
+    | AddAbsence
+    | RemoveAvailability
+    | ShowNotifyLevel
+    | SetNotifyLevel
+)
+
+
+@dataclass(frozen=True)
+class StaffBookFor(_Intent):
+    """A staff member books for a person who cannot: the type, the place, then a time
+    (0: not chosen yet; `after` pages through their free times)."""
+
+    TAG: ClassVar[str] = "sb"
+    person: int
+    kind: int
+    place: int
+    after: int
+    moving: int  # the person's meeting being moved, 0 for a new one
+
+
+@dataclass(frozen=True)
+class StaffBookAt(_Intent):
+    TAG: ClassVar[str] = "sa"
+    person: int
+    kind: int
+    place: int
+    start: int
+    moving: int
+
+
+@dataclass(frozen=True)
+class InviteToBook(_Intent):
+    """The referent invites a person to choose a meeting (never a summons)."""
+
+    TAG: ClassVar[str] = "si"
+    person: int
+
+
+AgendaIntent = (
+    ShowAgenda
+    | StaffOpenMeeting
+    | MarkMeeting
+    | StaffCancelMeeting
+    | AnswerRequest
+    | AcceptRequest
+    | CounterRequest
+    | OfferTime
+    | DeclineRequest
+    | StaffBookFor
+    | StaffBookAt
+    | InviteToBook
+)
 
 FlowIntent = (
     OpenFlow
@@ -399,6 +805,7 @@ FlowIntent = (
     | RemindLater
     | ChooseOption
     | TickItem
+    | ShowItemHelp
     | ShowDays
     | PickDay
     | AnswerCheck
@@ -418,6 +825,8 @@ StaffIntent = (
     | Deactivate
     | HandleChange
     | Reassign
+    | EditPersonNote
+    | CancelTyping
 )
 
 Intent = (
@@ -427,6 +836,7 @@ Intent = (
     | ChooseLanguage
     | AnswerConsent
     | ShowMyData
+    | SendMyDataFile
     | Erase
     | ShowSupport
     | AskAnotherReferent
@@ -439,6 +849,10 @@ Intent = (
     | StaffIntent
     | ShowFlowsAdmin
     | ReloadFlows
+    | ConfirmReloadFlows
+    | MeetingIntent
+    | AgendaIntent
+    | AvailabilityIntent
 )
 """Everything that can be on a button."""
 
@@ -463,13 +877,21 @@ class AwaitNote(_Intent):
 
 
 @dataclass(frozen=True)
+class AwaitPersonNote(_Intent):
+    """A referent's new note to recognise a person they follow."""
+
+    TAG: ClassVar[str] = "pnote"
+    person: int
+
+
+@dataclass(frozen=True)
 class AwaitSiteSearch(_Intent):
     """A town or a postcode, to find the person's site."""
 
     TAG: ClassVar[str] = "site_search"
 
 
-Awaited = AwaitDate | AwaitNote | AwaitSiteSearch
+Awaited = AwaitDate | AwaitNote | AwaitPersonNote | AwaitSiteSearch
 
 
 def encode(intent: Intent | Awaited) -> str:

@@ -11,6 +11,7 @@ from core.intents import (
     ShowHelp,
     ShowJourney,
     ShowLanguages,
+    ShowMeetings,
     ShowMyData,
     ShowSharing,
     ShowSupport,
@@ -25,6 +26,7 @@ class MenuEntry:
 
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry(ShowCatalog(), N_("📋 Démarches")),
+    MenuEntry(ShowMeetings(), N_("📅 Rendez-vous")),
     MenuEntry(ShowJourney(), N_("🌟 Mon parcours")),
     MenuEntry(ShowHelp(), N_("❓ Aide et contacts")),
     MenuEntry(ShowSupport(), N_("🤝 Mon accompagnement")),

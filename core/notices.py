@@ -7,8 +7,10 @@ kind without words is a type error) in the recipient's language of that moment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, get_args
+
+from core.meetings import ReminderAnswer
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,162 @@ class PersonUnreachable:
     person_id: int
 
 
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What a message about a meeting says of it, as it was when the message was queued:
+    the meeting's row may change or go meanwhile (re-checked before a reminder is sent)."""
+
+    meeting_id: int
+    starts_at: str  # ISO 8601, UTC
+    ends_at: str
+    zone: str  # the meeting's IANA time zone: its time is said as it is there
+    kind_name: str
+    mode: str  # core.meetings.Mode
+    place: str
+    with_name: str | None  # the staff member's first name (to the person)
+    person_label: str | None  # the referent's note or the person's number (to staff)
+
+
+@dataclass(frozen=True)
+class MeetingBooked:
+    """To the staff member: a person booked (or moved) a meeting with them."""
+
+    to: Recipient
+    meeting: MeetingFacts
+    moved: bool
+
+
+@dataclass(frozen=True)
+class MeetingReminder:
+    """To the person: the day before, or a few hours before. Never after the start."""
+
+    to: Recipient
+    meeting: MeetingFacts
+    which: str  # core.meetings.Reminding
+    discreet: bool = False  # set at send time from the person's choice
+
+
+@dataclass(frozen=True)
+class MeetingCancelled:
+    """To the other side: the meeting is cancelled (to the person: with an apology, the
+    cancelled calendar file and a way to book again)."""
+
+    to: Recipient
+    meeting: MeetingFacts
+    sequence: int  # the calendar file's version
+    discreet: bool = False  # set at send time from the person's choice
+
+
+@dataclass(frozen=True)
+class MeetingMissed:
+    """To the person, kindly: we missed you, do you want a new time? Never a warning."""
+
+    to: Recipient
+    meeting: MeetingFacts
+    discreet: bool = False
+
+
+@dataclass(frozen=True)
+class MeetingAnswered:
+    """To the staff member: the person answered a reminder (coming, late, must change),
+    or wrote about a meeting too close to change by a tap."""
+
+    to: Recipient
+    meeting: MeetingFacts
+    answer: str  # core.meetings.ReminderAnswer
+
+
+@dataclass(frozen=True)
+class TimesProposed:
+    """To the staff member: none of the times fit; the person proposes days and a part
+    of the day, and waits for an answer."""
+
+    to: Recipient
+    request_id: int
+    person_label: str
+    kind_name: str
+    days: str  # ISO dates, comma-separated
+    part: str  # core.meetings.PartOfDay
+
+
+@dataclass(frozen=True)
+class BookedForYou:
+    """To the person: the staff member booked a meeting for them, among the days they
+    proposed, or on their behalf (someone who could not book by themselves)."""
+
+    to: Recipient
+    meeting: MeetingFacts
+    sequence: int
+    discreet: bool = False
+    among_their_days: bool = True
+    moved: bool = False  # the staff member moved it (with an apology)
+
+
+@dataclass(frozen=True)
+class TimeOffered:
+    """To the person: the staff member offers another time; the person decides."""
+
+    to: Recipient
+    request_id: int
+    meeting: MeetingFacts  # the offered time (its meeting_id is 0: nothing booked yet)
+    discreet: bool = False
+
+
+@dataclass(frozen=True)
+class TimesDeclined:
+    """To the person: none of their days is possible; the free times are one tap away."""
+
+    to: Recipient
+    with_name: str | None
+    discreet: bool = False
+
+
+@dataclass(frozen=True)
+class EarlierTime:
+    """To a person of the waiting list: an earlier time is free, kept for them until
+    `until` (then offered to the next person)."""
+
+    to: Recipient
+    entry_id: int
+    meeting: MeetingFacts  # the held time
+    until: str  # ISO 8601
+    discreet: bool = False
+
+
+@dataclass(frozen=True)
+class BookingInvitation:
+    """To the person: their referent invites them to choose a meeting; a gentle follow-up
+    three days later if they have not (dropped if they booked since `since`)."""
+
+    to: Recipient
+    with_name: str | None
+    since: str  # ISO 8601: when invited
+    follow_up: bool = False
+
+
+@dataclass(frozen=True)
+class InvitationUnused:
+    """To the referent, ten days later: the person has not booked (dropped if they did)."""
+
+    to: Recipient
+    person_id: int
+    person_label: str
+    since: str
+
+
+@dataclass(frozen=True)
+class SlotShortage:
+    """To a staff member and their site's admins: more people wait for a meeting with them
+    than they have free times left in the booking horizon."""
+
+    to: Recipient
+    staff_id: int
+    staff_name: str
+    waiting: int
+    free: int
+    own: bool  # to the staff member themselves (else to an admin)
+
+
 Notice = (
     PersonsReceived
     | ChangeRequested
@@ -87,6 +245,19 @@ Notice = (
     | RetentionErased
     | SharingEnds
     | PersonUnreachable
+    | MeetingBooked
+    | MeetingReminder
+    | MeetingCancelled
+    | MeetingMissed
+    | MeetingAnswered
+    | TimesProposed
+    | BookedForYou
+    | TimeOffered
+    | TimesDeclined
+    | EarlierTime
+    | BookingInvitation
+    | InvitationUnused
+    | SlotShortage
 )
 
 _KINDS: dict[str, type[Any]] = {cls.__name__: cls for cls in get_args(Notice)}
@@ -94,8 +265,49 @@ _KINDS: dict[str, type[Any]] = {cls.__name__: cls for cls in get_args(Notice)}
 
 def to_payload(notice: Notice) -> tuple[str, dict[str, Any]]:
     """The notice's kind and its fields but the recipient, for a JSON column."""
-    data = {f.name: getattr(notice, f.name) for f in fields(notice) if f.name != "to"}
+    data = {f.name: _plain(getattr(notice, f.name)) for f in fields(notice) if f.name != "to"}
     return type(notice).__name__, data
+
+
+def meeting_of(notice: Notice) -> MeetingFacts | None:
+    """The meeting a notice is about, if any (its row in the outbox names it)."""
+    match notice:
+        case MeetingBooked() | MeetingReminder() | MeetingCancelled() | MeetingMissed():
+            return notice.meeting
+        case MeetingAnswered() | BookedForYou() | EarlierTime():
+            return notice.meeting
+        case _:
+            return None
+
+
+def waits_for_staff(notice: Notice) -> bool:
+    """A person's question or change that a staff member must act on: it reaches them
+    whatever they chose to be told (`core.meetings.NotifyLevel`)."""
+    match notice:
+        case TimesProposed():
+            return True
+        case MeetingAnswered(answer=answer):
+            return ReminderAnswer(answer) in (ReminderAnswer.CHANGE, ReminderAnswer.CANCEL_LATE)
+        case _:
+            return False
+
+
+def discreetly(notice: Notice, discreet: bool) -> Notice:
+    """A message about a meeting to the person, said as their discreet mode is at send
+    time (they may have changed it since it was queued)."""
+    match notice:
+        case MeetingReminder() | MeetingCancelled() | MeetingMissed():
+            return replace(notice, discreet=discreet)
+        case BookedForYou() | TimeOffered() | TimesDeclined() | EarlierTime():
+            return replace(notice, discreet=discreet)
+        case _:
+            return notice
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, MeetingFacts):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    return value
 
 
 def from_payload(kind: str, data: dict[str, Any], to: Recipient) -> Notice | None:
@@ -104,6 +316,8 @@ def from_payload(kind: str, data: dict[str, Any], to: Recipient) -> Notice | Non
     if cls is None:
         return None
     try:
+        if isinstance(data.get("meeting"), dict):
+            data = {**data, "meeting": MeetingFacts(**data["meeting"])}
         notice: Notice = cls(to=to, **data)
     except TypeError:
         return None

@@ -60,3 +60,10 @@ def _after_week_cap(at: datetime, sent: list[datetime]) -> datetime:
 
 
 assert QUIET_FROM > QUIET_UNTIL  # the quiet period spans midnight, as _after_quiet assumes
+
+
+def outdated(deadline_on: date | None, at: datetime, zone: ZoneInfo) -> bool:
+    """A reminder announcing a date is pointless once that day is over where the person
+    lives: "Dernier jour : le 2 décembre" must never arrive on the 12th. It is dropped
+    rather than sent late (reminders without a date never are)."""
+    return deadline_on is not None and at.astimezone(zone).date() > deadline_on

@@ -8,6 +8,8 @@ keyboard renderer encodes it.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from typing import NewType
 
@@ -30,12 +32,55 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent with a screen (its text becomes the file's caption): a meeting's
+    calendar file."""
+
+    name: str
+    data: bytes
+
+
+READABLE = 500  # characters a person reads in one message: the house rule, not Telegram's
+
+
+@dataclass(frozen=True)
 class Screen:
+    """A message: its text (Telegram HTML), its buttons, and maybe a `lead`, said first in
+    a message of its own (notes too long to join above this screen, see `joined_within`)."""
+
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default=())
+    lead: str | None = None
+    document: Document | None = None
 
     def without_buttons(self) -> Screen:
         return Screen(self.text)
+
+    def without_lead(self) -> Screen:
+        return Screen(self.text, self.buttons, document=self.document)
+
+
+@dataclass(frozen=True)
+class Edited:
+    """The tapped message becomes `screen`. Working inside one step (a tick, the way, a
+    picker, back, help) changes that step's message instead of sending a copy of it: one
+    message per step in the chat, and a message saved from Telegram's ~30 a second."""
+
+    screen: Screen
+
+
+@dataclass(frozen=True)
+class MovedOn:
+    """The person moved on: the tapped message is settled (its buttons go, "→ chosen" records
+    the answer; the tapped button's own label when `chosen` is None) and `screen`, the next
+    step, is sent as a new message."""
+
+    screen: Screen
+    chosen: Label | None = None
+
+
+Shown = Screen | Edited | MovedOn
+"""How an answer reaches the chat: a new message, the tapped one changed, or settled."""
 
 
 def joined(*screens: Screen) -> Screen:
@@ -55,7 +100,29 @@ def joined(*screens: Screen) -> Screen:
     if len(keyboards) > 1:
         raise ValueError("only one of the joined screens may carry buttons")
     text = "\n\n".join(screen.text for screen in screens)
-    return Screen(text, keyboards[0] if keyboards else ())
+    leads = [screen.lead for screen in screens if screen.lead]
+    return Screen(text, keyboards[0] if keyboards else (), "\n\n".join(leads) or None)
+
+
+def joined_within(*screens: Screen, limit: int = READABLE) -> Screen:
+    """`joined`, when the whole stays readable (at most `limit` characters as the person
+    reads them); otherwise the last screen alone, with the others as its `lead`: one idea
+    a message rather than one long message. Only the last screen may carry buttons."""
+    together = joined(*screens)
+    if len(screens) < 2 or readable_length(together.text) <= limit:
+        return together
+    *notes, last = screens
+    if any(note.buttons for note in notes):
+        raise ValueError("only the last screen may carry buttons")
+    return Screen(last.text, last.buttons, lead="\n\n".join(note.text for note in notes))
+
+
+def readable_length(text: str) -> int:
+    """The characters a person reads: Telegram HTML without its tags and entities."""
+    return len(html.unescape(_TAG.sub("", text)))
+
+
+_TAG = re.compile(r"<[^>]*>")
 
 
 def column(*buttons: Button) -> tuple[tuple[Button, ...], ...]:

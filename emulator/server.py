@@ -223,6 +223,14 @@ class BotApiEmulator:
     def unanswered_callback_queries(self) -> list[str]:
         return [query_id for query_id, query in self.callback_queries.items() if not query.answered]
 
+    def expire_callback_queries(self) -> list[str]:
+        """Telegram stops a button's spinner by itself after a while: the queries still
+        unanswered are forgotten (and returned), as if that time had passed."""
+        expired = self.unanswered_callback_queries()
+        for query_id in expired:
+            del self.callback_queries[query_id]
+        return expired
+
     def clear_violations(self) -> None:
         self.violations.clear()
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 
+from core.words import fold
 from flows.model import Past
 
 _TYPED = re.compile(r"^\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})\s*$")
@@ -20,17 +23,56 @@ class DateError(StrEnum):
     DOES_NOT_EXIST = "date_does_not_exist"
 
 
-def parse_typed_date(text: str) -> date | DateError:
-    """`31/01/2025`, `1/2/2025`, `31-01-2025`, `31.01.2025`; `31/01/25` is 2025."""
+_NUMBER = re.compile(r"^(\d+)(?:er|re|st|nd|rd|th|م)?$")  # "1er", "1st", "2027م"
+# Little words around a date in words, set aside: "le 31 janvier", "the 31st of January",
+# "31-го січня 2027 року", "2027 р.".
+_FILLERS = frozenset({"le", "de", "du", "the", "of", "го", "р", "рік", "року"})
+
+
+def parse_typed_date(text: str, months: Mapping[str, int] | None = None) -> date | DateError:
+    """`31/01/2025`, `1/2/2025`, `31-01-2025`, `31.01.2025`; `31/01/25` is 2025; and, with
+    `months` (month names, folded by `fold`, to their number), a date in words as people
+    write it: "31 janvier 2027", "1er mars 2027", "January 31, 2027", "31 січня 2027".
+    Digits of any script count ("٣١/٠١/٢٠٢٧")."""
+    text = _ascii_digits(text)
     match = _TYPED.match(text)
-    if match is None:
-        return DateError.UNREADABLE
-    day, _, month, year = match.groups()
-    full_year = int(year) + 2000 if len(year) == 2 else int(year)
+    if match is not None:
+        day, _, month, year = match.groups()
+        full_year = int(year) + 2000 if len(year) == 2 else int(year)
+        return _date(full_year, int(month), int(day))
+    return _in_words(text, months or {})
+
+
+def _in_words(text: str, months: Mapping[str, int]) -> date | DateError:
+    """One month name (the longest that fits, some are two words), a day and a 4-digit
+    year; anything else left over makes it unreadable rather than guessed."""
+    words = [word for word in fold(text).split() if word not in _FILLERS]
+    for length in (3, 2, 1):
+        for start in range(len(words) - length + 1):
+            month = months.get(" ".join(words[start : start + length]))
+            if month is None:
+                continue
+            rest = words[:start] + words[start + length :]
+            numbers = [m.group(1) for m in map(_NUMBER.match, rest) if m is not None]
+            if len(numbers) != len(rest) or len(numbers) != 2:
+                return DateError.UNREADABLE
+            days = [n for n in numbers if len(n) <= 2]
+            years = [n for n in numbers if len(n) == 4]
+            if len(days) != 1 or len(years) != 1:
+                return DateError.UNREADABLE
+            return _date(int(years[0]), month, int(days[0]))
+    return DateError.UNREADABLE
+
+
+def _date(year: int, month: int, day: int) -> date | DateError:
     try:
-        return date(full_year, int(month), int(day))
+        return date(year, month, day)
     except ValueError:
         return DateError.DOES_NOT_EXIST
+
+
+def _ascii_digits(text: str) -> str:
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
 
 
 def add_months(year: int, month: int, count: int) -> tuple[int, int]:

@@ -80,7 +80,7 @@ def reminder_dates(
     found: list[Reminder] = []
     for deadline in flow.deadlines:
         base = answers.get(deadline.from_answer)
-        if base is None or not deadline.remind:
+        if base is None or not deadline.remind or deadline.text is None:
             continue
         shifts = [timedelta(days=remind.days) for remind in deadline.remind]
         window = _occurrences(deadline, base, today - max(shifts), last - min(shifts))
@@ -89,3 +89,18 @@ def reminder_dates(
                 if today <= when + shift_by <= last:
                     found.append(Reminder(deadline.id, when, when + shift_by, deadline.text))
     return sorted(found, key=lambda item: (item.remind_on, item.deadline_id, item.deadline_date))
+
+
+def named_dates(flow: Flow, answers: Mapping[str, date], today: date) -> dict[str, date]:
+    """The dates a step text can name (`{permit-expiry}`, `{renewal-last-day}`): each
+    answer, and each deadline of an answered date, past ones too ("it expired on …"); a
+    repeating deadline is named by its next occurrence."""
+    found = {key: value for key, value in answers.items() if key in flow.date_answers()}
+    for deadline in flow.deadlines:
+        base = answers.get(deadline.from_answer)
+        if base is None:
+            continue
+        first = shift(base, deadline.add)
+        upcoming = next(_occurrences(deadline, base, max(first, today), date.max), first)
+        found[deadline.id] = upcoming if deadline.repeat is not None else first
+    return found

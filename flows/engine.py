@@ -15,6 +15,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from flows.dates import accepts
+from flows.deadlines import shift
 from flows.model import Flow, Step, StepKind
 
 LATER_DAYS = (1, 3, 7)
@@ -194,7 +195,7 @@ class Who(StrEnum):
 class Reason(StrEnum):
     STUCK = "stuck"
     CANNOT = "cannot"
-    MODE = "mode"
+    MODE = "mode"  # no longer made (the way is only recorded): earlier rows hold it
     CHECK_FAILED = "check_failed"
 
 
@@ -266,7 +267,8 @@ _KINDS: Mapping[type[Event], frozenset[StepKind]] = {
 }
 
 
-def start(flow: Flow, today: date) -> Progress:
+def start(flow: Flow, today: date, mode: Mode | None = None) -> Progress:
+    """A new start; `mode`, the way chosen for an earlier round, is kept (asked once)."""
     return Progress(
         flow_id=flow.id,
         flow_version=flow.version,
@@ -275,7 +277,7 @@ def start(flow: Flow, today: date) -> Progress:
         done=(),
         answers={},
         ticked=frozenset(),
-        mode=None,
+        mode=mode,
         status=_status(flow, flow.start, (), paused=False),
         pending_checks=(),
         started_on=today,
@@ -315,7 +317,7 @@ def _refusal(flow: Flow, progress: Progress, step: Step | None, event: Event) ->
 def _handle(flow: Flow, progress: Progress, step: Step, event: Event, today: date) -> Outcome:
     match event:
         case Continue():
-            return _advance(flow, progress, step.next, today)
+            return _advance(flow, progress, route(step, progress.answers, today), today)
         case Choose(index=index):
             if not 0 <= index < len(step.options):
                 return _refused(progress, EngineError.OPTION_OUT_OF_RANGE)
@@ -396,13 +398,14 @@ def _advance(
 
 def _done(flow: Flow, progress: Progress, step: Step, today: date) -> Outcome:
     """The person is never blocked by a check: it is scheduled and the flow goes on."""
+    target = route(step, progress.answers, today)
     if step.check_after_days is None:
-        return _advance(flow, progress, step.next, today)
+        return _advance(flow, progress, target, today)
     due = today + timedelta(days=step.check_after_days)
     others = tuple(check for check in progress.pending_checks if check.step_id != step.id)
     waiting = replace(progress, pending_checks=(*others, PendingCheck(step.id, due)))
     check = ScheduleFollowUp(step.id, due, FollowUp.CHECK)
-    return _advance(flow, waiting, step.next, today, (check,))
+    return _advance(flow, waiting, target, today, (check,))
 
 
 def _answer(flow: Flow, progress: Progress, step: Step, value: date, today: date) -> Outcome:
@@ -414,7 +417,21 @@ def _answer(flow: Flow, progress: Progress, step: Step, value: date, today: date
         return _refused(progress, EngineError.DATE_IN_FUTURE_FORBIDDEN)
     key = step.answer or step.id
     answered = replace(progress, answers={**progress.answers, key: value})
-    return _advance(flow, answered, step.next, today, (DeadlinesChanged(flow.id, key),))
+    target = route(step, answered.answers, today)
+    return _advance(flow, answered, target, today, (DeadlinesChanged(flow.id, key),))
+
+
+def route(step: Step, answers: Mapping[str, date], today: date) -> str | None:
+    """Where a step leads: `next`, or the first branch whose `until` has not passed (its
+    date answer shifted by it is today or later), else the last branch; a branch whose
+    date was never answered is skipped."""
+    for branch in step.branches:
+        measured = answers.get(branch.from_answer or step.answer or step.id)
+        if branch.until is None:
+            return branch.next
+        if measured is not None and today <= shift(measured, branch.until):
+            return branch.next
+    return step.next
 
 
 def _back(flow: Flow, progress: Progress) -> Outcome:
@@ -443,14 +460,13 @@ def _help(flow: Flow, progress: Progress, step: Step, reason: Reason) -> HelpReq
 
 
 def _choose_mode(flow: Flow, progress: Progress, step: Step, mode: Mode) -> Outcome:
+    """The way is the person's choice, recorded; it asks nobody for help by itself (a
+    help request is made by asking for it: stuck, "I can't", a check that failed)."""
     try:
         chosen = Mode(mode)
     except ValueError:
         return _refused(progress, EngineError.INVALID_MODE)
-    updated = replace(progress, mode=chosen)
-    if chosen is Mode.OWN:
-        return Outcome(updated)
-    return Outcome(updated, (_help(flow, updated, step, Reason.MODE),))
+    return Outcome(replace(progress, mode=chosen))
 
 
 def _check_result(flow: Flow, progress: Progress, event: CheckResult) -> Outcome:

@@ -24,6 +24,7 @@ from flows.model import (
     CHECK_AFTER_DAYS,
     FORMAT,
     OPTIONS_COUNT,
+    Branch,
     ChecklistItem,
     ChoiceOption,
     Deadline,
@@ -57,18 +58,19 @@ FLOW_REQUIRED = (
 )
 FLOW_KEYS = (*FLOW_REQUIRED, "deadlines")
 SOURCE_KEYS = ("url", "title", "checked")
-DEADLINE_REQUIRED = ("id", "from", "text")
-DEADLINE_KEYS = (*DEADLINE_REQUIRED, "add", "repeat", "remind")
+DEADLINE_REQUIRED = ("id", "from")
+DEADLINE_KEYS = (*DEADLINE_REQUIRED, "text", "add", "repeat", "remind")
 OFFSET_KEYS = ("days", "weeks", "months")
 ITEM_KEYS = ("id", "label", "help")
 OPTION_KEYS = ("label", "next")
+BRANCH_KEYS = ("from", "until", "next")
 STEP_COMMON = ("kind", "text", "link", "link_label")
 STEP_EXTRA: Mapping[StepKind, tuple[str, ...]] = {
-    StepKind.INFO: ("next",),
-    StepKind.CHECKLIST: ("items", "next"),
+    StepKind.INFO: ("next", "branches"),
+    StepKind.CHECKLIST: ("items", "next", "branches"),
     StepKind.CHOICE: ("options",),
-    StepKind.ACTION: ("next", "check_after_days"),
-    StepKind.DATE: ("answer", "next", "past"),
+    StepKind.ACTION: ("next", "branches", "check_after_days"),
+    StepKind.DATE: ("answer", "next", "past", "branches"),
     StepKind.END: ("outcome",),
 }
 STEP_REQUIRED: Mapping[StepKind, tuple[str, ...]] = {
@@ -359,16 +361,23 @@ class _Reader:
             if min(amounts) < 0 or max(amounts) == 0:
                 fix = "use positive numbers, e.g. {months: 3}"
                 self.error(values["repeat"], "`repeat` must move forward in time", fix)
+        remind = tuple(
+            self.offset(item, "remind", ("days",))
+            for item in self.sequence(values.get("remind"), "remind", None)
+        )
+        text = None
+        if "text" in values:
+            text = self.text(values["text"], "text", role=TextRole.DEADLINE_TEXT)
+        elif remind:
+            fix = "add `text:` with {date}, the reminder the person receives"
+            self.error(node, "a deadline with `remind` has no `text`", fix)
         return Deadline(
             self.identifier(values.get("id"), "id"),
             self.identifier(values.get("from"), "from"),
             self.offset(values["add"], "add", OFFSET_KEYS) if "add" in values else Offset(),
             repeat,
-            tuple(
-                self.offset(item, "remind", ("days",))
-                for item in self.sequence(values.get("remind"), "remind", None)
-            ),
-            self.text(values.get("text"), "text", role=TextRole.DEADLINE_TEXT),
+            remind,
+            text,
             line=_line(node),
             lines=_lines(entries),
         )
@@ -423,6 +432,10 @@ class _Reader:
         if (link is None) != (label is None):
             message = "a `link` goes with a `link_label` (the button's text)"
             self.error(node, message, "write both, or neither", step_id)
+        if "branches" in values and "next" in values:
+            message = f"{what} has both `next` and `branches`"
+            fix = "write `next: <step id>`, or `branches:` to lead by the date answered"
+            self.error(node, message, fix, step_id)
         check = values.get("check_after_days")
         past = self.one_of(values.get("past"), "past", Past, step_id)
         outcome = self.one_of(values.get("outcome"), "outcome", Ending, step_id)
@@ -444,6 +457,9 @@ class _Reader:
             if "answer" in values
             else None,
             past=Past(past) if past else Past.ALLOWED,
+            branches=(
+                self.branches(values["branches"], step_id, kind) if "branches" in values else ()
+            ),
             ending=Ending(outcome) if outcome else None,
             line=_line(key),
             lines=_lines(entries),
@@ -470,6 +486,39 @@ class _Reader:
                 item_id, label, help_text, line=_line(item_node), lines=_lines(entries)
             )
             found.append(item)
+        return tuple(found)
+
+    def branches(self, node: Node, step: str, kind: StepKind) -> tuple[Branch, ...]:
+        """Tried in order: every branch but the last says `until`, the last none; outside a
+        date step, each names the date answer it measures (`from`)."""
+        found: list[Branch] = []
+        nodes = self.sequence(node, "branches", step)
+        if isinstance(node, SequenceNode) and len(nodes) < 2:
+            fix = "give two branches or more, or write `next:` instead"
+            self.error(node, "`branches` needs at least two entries", fix, step)
+        for index, branch_node in enumerate(nodes):
+            entries = self.mapping(branch_node, "a branch", step) or {}
+            self.keys(entries, branch_node, "a branch", BRANCH_KEYS, ("next",), step)
+            values = _values(entries)
+            last = index == len(nodes) - 1
+            until = None
+            if "until" in values:
+                until = self.offset(values["until"], "until", OFFSET_KEYS)
+                if last:
+                    fix = "remove `until` from the last branch: it is where every other date leads"
+                    self.error(branch_node, "the last branch has an `until`", fix, step)
+            elif not last:
+                fix = "add `until: {days: …}`, or move this branch last"
+                self.error(branch_node, "only the last branch may go without `until`", fix, step)
+            answer = None
+            if "from" in values:
+                answer = self.identifier(values["from"], "from", step)
+            elif kind is not StepKind.DATE and until is not None:
+                fix = "add `from: <date answer>`, the date this branch measures"
+                self.error(branch_node, "a branch outside a date step needs `from`", fix, step)
+            next_id = self.identifier(values.get("next"), "next", step)
+            branch = Branch(next_id, until, answer, line=_line(branch_node), lines=_lines(entries))
+            found.append(branch)
         return tuple(found)
 
     def options(self, node: Node, step: str) -> tuple[ChoiceOption, ...]:

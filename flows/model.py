@@ -59,6 +59,8 @@ class TextRole(StrEnum):
 
     @property
     def placeholders(self) -> frozenset[str]:
+        """The `{…}` a text of this role may hold; a step text may also name the flow's
+        dates (`Flow.date_names`), which depend on the flow."""
         return frozenset({"date"}) if self is TextRole.DEADLINE_TEXT else frozenset()
 
 
@@ -125,12 +127,15 @@ class Source(Located):
 
 @dataclass(frozen=True)
 class Deadline(Located):
+    """A date computed from an answer. With `remind`, the person is reminded of it with
+    `text`; without, it is only a date the step texts can name (`{id}`)."""
+
     id: str
     from_answer: str
     add: Offset
     repeat: Offset | None
     remind: tuple[Offset, ...]
-    text: str
+    text: str | None
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,18 @@ class ChecklistItem(Located):
 class ChoiceOption(Located):
     label: str
     next: str
+
+
+@dataclass(frozen=True)
+class Branch(Located):
+    """Where a step leads by where today stands from a date answered (`from_answer`; a date
+    step's own answer by default): the first branch whose `until` (the answer shifted by
+    it) is today or later, or the last, which has no `until`. So a card that expired
+    cannot lead to "you have time", whatever is tapped."""
+
+    next: str
+    until: Offset | None = None
+    from_answer: str | None = None
 
 
 class Ending(StrEnum):
@@ -170,6 +187,7 @@ class Step(Located):
     check_after_days: int | None = None
     answer: str | None = None
     past: Past = Past.ALLOWED
+    branches: tuple[Branch, ...] = ()  # date steps only, instead of `next`
     ending: Ending | None = None  # end steps only
 
     def item(self, item_id: str) -> ChecklistItem | None:
@@ -211,10 +229,15 @@ class Flow(Located):
     def targets(self, step: Step) -> tuple[str, ...]:
         """The step ids `step` can lead to, in file order, without repeats."""
         found = [step.next] if step.next else [option.next for option in step.options]
+        found += [branch.next for branch in step.branches]
         return tuple(dict.fromkeys(found))
 
     def date_answers(self) -> frozenset[str]:
         return frozenset(s.answer for s in self.steps if s.kind is StepKind.DATE and s.answer)
+
+    def date_names(self) -> frozenset[str]:
+        """The dates a step text may show as `{name}`: answers and deadlines."""
+        return self.date_answers() | {deadline.id for deadline in self.deadlines}
 
     def texts(self) -> Iterator[tuple[str, int, str]]:
         """Every translatable string as (text, line, context), for extraction and checks."""
@@ -227,6 +250,8 @@ class Flow(Located):
         for step in self.steps:
             yield from _step_texts(step)
         for deadline in self.deadlines:
+            if deadline.text is None:
+                continue
             context = f"deadline {deadline.id} (reminder; keep {{date}}, the deadline's date)"
             yield TextField(
                 deadline.text, deadline.line_of("text"), context, TextRole.DEADLINE_TEXT
@@ -237,7 +262,8 @@ def _step_texts(step: Step) -> Iterator[TextField]:
     def entry(text: str, line: int, what: str, role: TextRole) -> TextField:
         return TextField(text, line, f"step {step.id} ({what})", role, step.id)
 
-    yield entry(step.text, step.line_of("text"), f"{step.kind} text", TextRole.STEP_TEXT)
+    dated = " (keep each {…}: a date filled in)" if "{" in step.text else ""
+    yield entry(step.text, step.line_of("text"), f"{step.kind} text{dated}", TextRole.STEP_TEXT)
     if step.link_label is not None:
         yield entry(step.link_label, step.line_of("link_label"), "link button", TextRole.LINK_LABEL)
     for item in step.items:

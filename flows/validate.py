@@ -92,6 +92,7 @@ def validate_flow(
     checks = [
         _graph(flow),
         _texts(flow, languages, translate),
+        _checklists(flow, languages, translate),
         _links(flow, official_domains() if domains is None else domains),
         _sources(flow, today),
         _deadlines(flow),
@@ -139,6 +140,17 @@ def _graph(flow: Flow) -> Iterator[FlowError]:
                 message = f"the option `{option.label}` leads to `{option.next}`, not a step"
                 fix = _suggest(option.next, ids, f"add a step `{option.next}` or fix the name")
                 yield _error(flow, option.line_of("next"), step.id, message, fix)
+        for branch in step.branches:
+            measured = branch.from_answer
+            if measured is not None and measured not in flow.date_answers():
+                message = f"the branch measures `{measured}`, which no date step answers"
+                fix = _suggest(measured, flow.date_answers(), f"answer `{measured}` in a date step")
+                yield _error(flow, branch.line_of("from"), step.id, message, fix)
+            if branch.next not in ids:
+                silent.add(step.id)
+                message = f"a branch leads to `{branch.next}`, not a step"
+                fix = _suggest(branch.next, ids, f"add a step `{branch.next}` or fix the name")
+                yield _error(flow, branch.line_of("next"), step.id, message, fix)
         if step.next is not None and step.next not in ids:
             silent.add(step.id)
             message = f"`next` names `{step.next}`, which is not a step"
@@ -202,15 +214,67 @@ def _texts(
             where = f" in {lang}" if lang else ""
             repair = f" (in locales/{lang}/LC_MESSAGES/messages.po)" if lang else ""
             problems = list(_markup(text, entry.role)) + list(
-                _placeholders(text, entry.role, lang is not None and "{date}" in entry.text)
+                _placeholders(text, entry, _allowed(flow, entry.role), translated=lang is not None)
             )
             measured = lang is not None or entry.role in _MEASURED_HERE
-            if measured and len(text) > entry.role.limit:
-                size = f"{len(text)} characters long; at most {entry.role.limit}"
+            limit = _limit(flow, entry.role, lang, translate)
+            if measured and len(text) > limit:
+                size = f"{len(text)} characters long; at most {limit}"
                 shorten = "shorten it, or split the step in two" if not lang else "shorten it"
                 problems.insert(0, (f"the {entry.role} is {size}", shorten))
             for message, fix in problems:
                 yield _error(flow, entry.line, entry.step_id, f"{message}{where}", f"{fix}{repair}")
+
+
+READABLE = 500  # what a person reads in one message, in characters (core.screens)
+# A step's message opens with the flow's title and where the person is, in every
+# language at most this much besides the title: " — крок 12, попереду щонайбільше 10 кроків".
+HEADER_ROOM = 46
+
+
+def _limit(flow: Flow, role: TextRole, lang: str | None, translate: Translate | None) -> int:
+    """A step's text shares its message with the header: the longer the flow's title in
+    that language, the shorter the text."""
+    if role is not TextRole.STEP_TEXT:
+        return role.limit
+    return min(role.limit, READABLE - HEADER_ROOM - len(_said(flow.title, lang, translate)))
+
+
+def _said(text: str, lang: str | None, translate: Translate | None) -> str:
+    return translate(lang, text) if lang and translate else text
+
+
+def _checklists(
+    flow: Flow, languages: Sequence[str], translate: Translate | None
+) -> Iterator[FlowError]:
+    """A checklist is read as one screen: its text with every item's label (on the
+    buttons), or with one item's help opened. Each must stay short in every language."""
+    for step in flow.steps:
+        if not step.items:
+            continue
+        for lang in (None, *languages):
+            text = len(_said(step.text, lang, translate))
+            items = [
+                (
+                    len(_said(i.label, lang, translate)),
+                    len(_said(i.help, lang, translate)) if i.help else 0,
+                )
+                for i in step.items
+            ]
+            all_labels = sum(label for label, _ in items)
+            one_opened = max(label + help_ for label, help_ in items)
+            size = text + max(all_labels, one_opened)
+            limit = _limit(flow, TextRole.STEP_TEXT, lang, translate)
+            if size > limit:
+                where = f" in {lang}" if lang else ""
+                repair = f" (in locales/{lang}/LC_MESSAGES/messages.po)" if lang else ""
+                message = (
+                    f"the checklist's text and items are {size} characters long{where}; "
+                    f"at most {limit}"
+                )
+                fix = "shorten the text, the labels or the longest help, or split the list"
+                yield _error(flow, step.line, step.id, message, fix + repair)
+                break
 
 
 def _markup(text: str, role: TextRole) -> Iterator[tuple[str, str]]:
@@ -245,22 +309,38 @@ def _markup(text: str, role: TextRole) -> Iterator[tuple[str, str]]:
         yield f"`<{name}>` is never closed", f"add </{name}>"
 
 
-def _placeholders(text: str, role: TextRole, keep_date: bool) -> Iterator[tuple[str, str]]:
-    allowed = role.placeholders
+def _allowed(flow: Flow, role: TextRole) -> frozenset[str]:
+    """A step text may name the flow's dates; a reminder text only its own `{date}`."""
+    return role.placeholders | (flow.date_names() if role is TextRole.STEP_TEXT else frozenset())
+
+
+def _names(text: str) -> list[str] | None:
+    """The `{…}` names in `text`; None when the braces do not pair up."""
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError:
+        return None
+
+
+def _placeholders(
+    text: str, entry: TextField, allowed: frozenset[str], *, translated: bool
+) -> Iterator[tuple[str, str]]:
     if not allowed:
         if "{" in text or "}" in text:
-            yield "`{…}` placeholders only exist in deadline texts", "remove the braces"
+            where = "deadline texts and the texts of flows with dates"
+            yield f"`{{…}}` placeholders only exist in {where}", "remove the braces"
         return
-    try:
-        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-    except ValueError:
-        yield "a `{` or `}` is unbalanced", "write {date} exactly"
+    names = _names(text)
+    listed = ", ".join(f"{{{name}}}" for name in sorted(allowed))
+    if names is None:
+        yield "a `{` or `}` is unbalanced", f"write the placeholder exactly: {listed}"
         return
     for name in names:
         if name not in allowed:
-            yield f"the placeholder `{{{name}}}` is unknown", "only {date} is filled in"
-    if keep_date and "date" not in names:
-        yield "the translation drops `{date}`", "keep {date} untranslated in the text"
+            yield f"the placeholder `{{{name}}}` is unknown", f"only these are filled in: {listed}"
+    if translated:
+        for name in sorted(set(_names(entry.text) or ()) - set(names)):
+            yield f"the translation drops `{{{name}}}`", f"keep {{{name}}} untranslated in the text"
 
 
 # Links, sources, deadlines

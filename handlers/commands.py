@@ -12,7 +12,8 @@ def commands(t: Translator) -> list[BotCommand]:
     return [
         BotCommand("menu", t._("Afficher le menu")),
         BotCommand("demarches", t._("Mes démarches pas à pas")),
-        BotCommand("partage", t._("Ce que je partage avec mon référent·e")),
+        BotCommand("rdv", t._("Mes rendez-vous")),
+        BotCommand("partage", t._("Ce que je partage avec la personne qui m'accompagne")),
         BotCommand("mesdonnees", t._("Voir tout ce que le bot garde sur moi")),
         BotCommand(help_command, t._("Aide et contacts d'urgence")),
         BotCommand("langue", t._("Changer de langue")),
@@ -31,6 +32,8 @@ async def register_commands(bot: Bot, translations: Translations) -> None:
 def staff_commands(t: Translator) -> list[BotCommand]:
     return [
         BotCommand("menu", t._("Mon espace professionnel")),
+        BotCommand("agenda", t._("Mes rendez-vous de la semaine")),
+        BotCommand("dispos", t._("Mes disponibilités pour les rendez-vous")),
         BotCommand("inviter", t._("Inviter un·e collègue ou une personne")),
         BotCommand("journal", t._("Journal des accès (administrateurs)")),
         BotCommand("parcours", t._("Les parcours (médiateurs)")),

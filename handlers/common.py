@@ -6,12 +6,12 @@ from telegram import Update
 
 from app.context import AllianceContext
 from core.i18n import Translator
+from core.onboarding import Stage
 from core.screens import Screen, joined
 from handlers import reply
 from screens import fallback, home, onboarding
 from screens import procedures as procedure_screens
 from screens import staff as staff_screens
-from services import onboarding as onboarding_service
 from services import procedures as procedures_service
 from services.accounts import Account, FormerStaff
 from services.onboarding import PersonView, Visitor
@@ -40,18 +40,14 @@ async def ready_person(update: Update, context: AllianceContext) -> PersonView |
     if isinstance(account, StaffView | FormerStaff):
         await reply.answer(update, context, t, staff_home(t, account))
         return None
-    person = account or await _first_contact(context)
-    resume = onboarding.resume(t, person.stage, person.language)
+    # Someone the bot keeps nothing about is asked their language, and nothing is stored
+    # until they choose it (their Telegram language is already `t`'s).
+    if account is None:
+        resume = onboarding.resume(t, Stage.LANGUAGE, t.code)
+    else:
+        resume = onboarding.resume(t, account.stage, account.language)
     await reply.answer(update, context, t, joined(fallback.onboarding_first(t), resume))
     return None
-
-
-async def _first_contact(context: AllianceContext) -> PersonView:
-    """Someone the bot keeps nothing about: the record that holds where onboarding stands."""
-    s = context.services
-    return await onboarding_service.visit(
-        s.db, visitor_of(context), s.clock.now(), s.settings.default_language
-    )
 
 
 async def main_menu(context: AllianceContext, t: Translator) -> Screen:

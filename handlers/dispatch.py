@@ -16,57 +16,111 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from app.context import AllianceContext
 from core.intents import (
+    AcceptCalls,
+    AcceptRequest,
+    AddAbsence,
     AddInviteNote,
+    AddWindow,
     AnswerCheck,
     AnswerConsent,
+    AnswerMeetingReminder,
+    AnswerRequest,
     AskAnotherReferent,
+    AskOtherTimes,
     AwaitDate,
     AwaitNote,
+    AwaitPersonNote,
     AwaitSiteSearch,
+    BookSlot,
+    CancelMeeting,
+    CancelTyping,
     ChooseLanguage,
     ChooseOption,
     ChooseWay,
     ConfirmDeactivation,
+    ConfirmReloadFlows,
+    CounterRequest,
     Deactivate,
+    DeclineRequest,
+    EditPersonNote,
     Erase,
     HandleChange,
     Intent,
     InviteAt,
     InviteMenu,
+    InviteToBook,
     InviteWho,
+    JoinWaiting,
+    JoinWorkshop,
     ListSites,
+    MarkMeeting,
     NextRound,
+    OfferTime,
     OpenFlow,
+    OpenMeeting,
     OpenSitePage,
+    OpenWorkshop,
     PickAreas,
     PickDay,
     PickDuration,
+    PickMeetingKind,
     PickSite,
+    PickSlot,
     Reassign,
     ReloadFlows,
     RemindLater,
+    RemoveAvailability,
     RestartFlow,
     SearchSites,
+    SendMeetingFile,
+    SendMyDataFile,
+    SendTimes,
+    SetDiscreet,
+    SetNotifyLevel,
     SetSharing,
+    ShowAgenda,
+    ShowAvailability,
     ShowCatalog,
     ShowCategory,
     ShowDays,
     ShowFlowsAdmin,
     ShowHelp,
+    ShowItemHelp,
     ShowJourney,
     ShowLanguages,
+    ShowMeetings,
     ShowMenu,
     ShowMyData,
+    ShowNotifyLevel,
     ShowSharing,
     ShowSitePage,
+    ShowSlots,
     ShowSupport,
+    ShowWorkshops,
+    SkipEarlier,
+    StaffBookAt,
+    StaffBookFor,
+    StaffCancelMeeting,
     StaffHome,
+    StaffOpenMeeting,
     StepTap,
+    TakeEarlier,
+    TakeOffer,
     TickItem,
     ViewPerson,
     decode_tap,
 )
-from handlers import fallback, flow_admin, home, onboarding, privacy, procedures, staff, support
+from handlers import (
+    fallback,
+    flow_admin,
+    home,
+    meetings,
+    onboarding,
+    privacy,
+    procedures,
+    staff,
+    support,
+)
 from services.onboarding import PersonView
 from services.staff import StaffView
 
@@ -95,6 +149,8 @@ async def route(update: Update, context: AllianceContext, intent: Intent) -> Non
             await onboarding.decide_consent(update, context, intent)
         case ShowMyData():
             await privacy.show_my_data(update, context)
+        case SendMyDataFile():
+            await privacy.send_my_data_file(update, context)
         case Erase():
             await privacy.erase_me(update, context, intent)
         case ShowSupport():
@@ -120,6 +176,7 @@ async def route(update: Update, context: AllianceContext, intent: Intent) -> Non
             | RemindLater()
             | ChooseOption()
             | TickItem()
+            | ShowItemHelp()
             | ShowDays()
             | PickDay()
             | AnswerCheck()
@@ -138,11 +195,62 @@ async def route(update: Update, context: AllianceContext, intent: Intent) -> Non
             | Deactivate()
             | HandleChange()
             | Reassign()
+            | EditPersonNote()
+            | CancelTyping()
         ):
             await staff.staff_button(update, context, intent)
+        case (
+            ShowMeetings()
+            | PickMeetingKind()
+            | ShowSlots()
+            | AcceptCalls()
+            | PickSlot()
+            | BookSlot()
+            | OpenMeeting()
+            | CancelMeeting()
+            | SendMeetingFile()
+            | AnswerMeetingReminder()
+            | SetDiscreet()
+            | AskOtherTimes()
+            | SendTimes()
+            | TakeOffer()
+            | JoinWaiting()
+            | TakeEarlier()
+            | SkipEarlier()
+            | ShowWorkshops()
+            | OpenWorkshop()
+            | JoinWorkshop()
+        ):
+            await meetings.meeting_tap(update, context, intent)
+        case (
+            ShowAgenda()
+            | StaffOpenMeeting()
+            | MarkMeeting()
+            | StaffCancelMeeting()
+            | AnswerRequest()
+            | AcceptRequest()
+            | CounterRequest()
+            | OfferTime()
+            | DeclineRequest()
+            | StaffBookFor()
+            | StaffBookAt()
+            | InviteToBook()
+        ):
+            await meetings.agenda_tap(update, context, intent)
+        case (
+            ShowAvailability()
+            | AddWindow()
+            | AddAbsence()
+            | RemoveAvailability()
+            | ShowNotifyLevel()
+            | SetNotifyLevel()
+        ):
+            await meetings.availability_tap(update, context, intent)
         case ShowFlowsAdmin():
             await flow_admin.show_flows(update, context)
         case ReloadFlows():
+            await flow_admin.ask_reload(update, context)
+        case ConfirmReloadFlows():
             await flow_admin.reload_flows(update, context)
         case _:
             assert_never(intent)
@@ -157,7 +265,7 @@ async def on_text(update: Update, context: AllianceContext) -> None:
             await fallback.answer_unusable(update, context)
         case AwaitDate():
             await procedures.answer_typed_date(update, context, awaited)
-        case AwaitNote():
+        case AwaitNote() | AwaitPersonNote():
             await staff.take_typed_note(update, context, awaited)
         case AwaitSiteSearch():
             await support.search_sites(update, context)

@@ -9,6 +9,7 @@ from app.context import AllianceContext
 from handlers import reply
 from handlers.common import main_menu, ready_person
 from screens import home, onboarding
+from services import support
 
 
 async def show_menu(update: Update, context: AllianceContext) -> None:
@@ -19,9 +20,11 @@ async def show_menu(update: Update, context: AllianceContext) -> None:
 
 
 async def show_help(update: Update, context: AllianceContext) -> None:
-    """The person asks what the bot does and how to reach a human; works before consent."""
-    t = context.scope.t
-    await reply.answer(update, context, t, home.help_page(t))
+    """The person asks what the bot does and how to reach a human (their own site's
+    details when they have one); works before consent."""
+    t, visitor = context.scope.t, context.scope.visitor
+    contact = await support.my_contact(context.services.db, visitor) if visitor else home.NOBODY
+    await reply.answer(update, context, t, home.help_page(t, contact))
 
 
 async def pick_language(update: Update, context: AllianceContext) -> None:

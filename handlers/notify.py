@@ -22,7 +22,8 @@ from core.screens import Screen
 from handlers import reply
 from screens import notices as notice_screens
 from screens import procedures as procedure_screens
-from services import outbox
+from services import agenda as agenda_service
+from services import outbox, waiting_list
 from services import reminders as reminder_service
 from services.outbox import Delivery, DueReminder
 from storage.reminders import ReminderKind
@@ -71,6 +72,21 @@ async def send_due_reminders(context: AllianceContext) -> None:
     s.work.outbox_changed()
 
 
+async def release_waiting_holds(context: AllianceContext) -> None:
+    """Earlier times held for someone of the waiting list who did not answer in time go
+    to the next person; their offers go through the outbox."""
+    s = context.services
+    if await waiting_list.release_ended_holds(s.db, s.clock.now()):
+        s.work.outbox_changed()
+
+
+async def alert_slot_shortages(context: AllianceContext) -> None:
+    """More persons waiting than free times: the staff member and the admins told."""
+    s = context.services
+    if await agenda_service.alert_shortages(s.db, s.clock.now()):
+        s.work.outbox_changed()
+
+
 async def wake_sender(context: AllianceContext) -> None:
     """Retries coming due, and whatever a stopped process left claimed past its lease."""
     context.services.work.outbox_changed()
@@ -108,15 +124,15 @@ def _failure(error: TelegramError) -> tuple[Failure, float | None]:
 def _screen(context: AllianceContext, t: Translator, delivery: Delivery) -> Screen | None:
     message = delivery.message
     if not isinstance(message, DueReminder):
-        return notice_screens.notice(t, message)
+        return notice_screens.notice(t, message, context.services.clock.now())
     flow = context.services.flows.registry.get(message.flow_id)
     if flow is None:
         return None
     match message.kind:
         case ReminderKind.DEADLINE:
             rule = next((d for d in flow.deadlines if d.id == message.deadline_id), None)
-            if rule is None or message.deadline_on is None:
-                return None
+            if rule is None or rule.text is None or message.deadline_on is None:
+                return None  # a deadline taken out, or no longer reminded of
             return procedure_screens.deadline_reminder(t, flow, rule.text, message.deadline_on)
         case ReminderKind.CHECK:
             if message.step_id is None:

@@ -39,17 +39,20 @@ async def start(update: Update, context: AllianceContext) -> None:
     arrival = await onboarding_service.arrive(
         s.db, visitor_of(context), payload, s.clock.now(), s.settings.default_language
     )
-    t = s.translations.get(arrival.person.language).in_zone(scope.t.zone)
+    t = s.translations.get(arrival.language).in_zone(scope.t.zone)
     await reply.answer(update, context, t, _arrival(t, arrival))
 
 
 def _arrival(t: Translator, arrival: Arrival) -> Screen:
     """One message: the invite's notice if any, then the menu or the welcome and languages."""
-    notice = [onboarding.invite_notice(t, arrival.invite)] if arrival.invite else []
-    person = arrival.person
-    if person.ready:
+    notice = (
+        [onboarding.invite_notice(t, arrival.invite, arrival.accompanied_by)]
+        if arrival.invite
+        else []
+    )
+    if arrival.ready:
         return joined(*notice, home.menu(t))
-    return joined(*notice, onboarding.welcome(t), onboarding.language_picker(t, person.language))
+    return joined(*notice, onboarding.welcome(t), onboarding.language_picker(t, arrival.language))
 
 
 async def join_staff(update: Update, context: AllianceContext, invite: InviteInfo) -> None:
@@ -135,12 +138,9 @@ async def _refuse(update: Update, context: AllianceContext) -> None:
 
 
 async def _explain(update: Update, context: AllianceContext) -> None:
-    s = context.services
-    person = await onboarding_service.visit(
-        s.db, visitor_of(context), s.clock.now(), s.settings.default_language
-    )
-    t = s.translations.get(person.language)
-    if person.ready:
+    """The consent explained; reading it stores nothing (the account was found already)."""
+    account, t = context.scope.account, context.scope.t
+    if isinstance(account, PersonView) and account.ready:
         details = onboarding.consent_details(t).without_buttons()
         await reply.answer(update, context, t, joined(details, home.menu(t)))
     else:

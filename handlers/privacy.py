@@ -1,8 +1,10 @@
-"""The person's data: seeing all of it (/mesdonnees) and erasing it (/effacer)."""
+"""The person's data: seeing all of it (/mesdonnees, and its file on request) and erasing
+it (/effacer)."""
 
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from app.context import AllianceContext
@@ -18,18 +20,35 @@ EXPORT_FILE = "alliance-mes-donnees.json"
 
 
 async def show_my_data(update: Update, context: AllianceContext) -> None:
-    """The person sees everything the bot keeps about them, in words and as a JSON file."""
+    """The person sees, in plain words, what the bot keeps; the file is offered by a button."""
+    if await ready_person(update, context) is None:
+        return
+    t = context.scope.t
+    data = await privacy_service.export(context.services.db, visitor_of(context))
+    if data is None:
+        return
+    await reply.answer(update, context, t, privacy.export_summary(t, data))
+
+
+async def send_my_data_file(update: Update, context: AllianceContext) -> None:
+    """Receive the file: everything held, with every detail, as a document. Sent only
+    on request: a file in the chat is one more thing someone else may find on the phone."""
     if await ready_person(update, context) is None:
         return
     t = context.scope.t
     data = await privacy_service.export(context.services.db, visitor_of(context))
     if data is None or update.effective_chat is None:
         return
-    # Two messages on purpose: the summary grows with the person's procedures and can pass
-    # the 1024 characters a document's caption allows (a message allows 4096).
-    await reply.answer(update, context, t, privacy.export_summary(t, data))
+    if update.callback_query is not None:
+        await reply.acknowledge(update.callback_query)
+    caption = privacy.data_file(t)
     await context.bot.send_document(
-        update.effective_chat.id, data.as_json().encode(), filename=EXPORT_FILE
+        update.effective_chat.id,
+        data.as_json().encode(),
+        filename=EXPORT_FILE,
+        caption=t.directional(caption.text),
+        parse_mode=ParseMode.HTML,
+        reply_markup=reply.keyboard(t, caption),
     )
 
 
@@ -58,13 +77,14 @@ async def _erasure_step(update: Update, context: AllianceContext, choice: EraseC
             erased = await privacy_service.erase(s.db, visitor_of(context), s.clock.now())
             if query is not None:
                 await reply.settle(query, t, t.label("🗑 Oui, tout effacer"))
-            return privacy.erased(t) if erased else privacy.nothing_held(t)
+            return privacy.erased(t, erased.referent) if erased else privacy.nothing_held(t)
         case EraseChoice.CANCEL:
             if query is not None:
                 await reply.settle(query, t, t.label("↩️ Non, garder mes données"))
             return joined(privacy.kept(t), home.menu(t))
         case EraseChoice.ASK:
-            return privacy.confirm_erase(t)
+            referent = await privacy_service.referent_of(context.services.db, visitor_of(context))
+            return privacy.confirm_erase(t, referent)
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:

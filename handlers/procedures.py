@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from app.context import AllianceContext
+from core.i18n import Translator
 from core.intents import (
     AnswerCheck,
     AwaitDate,
@@ -23,11 +24,12 @@ from core.intents import (
     RestartFlow,
     ShowCategory,
     ShowDays,
+    ShowItemHelp,
     StepOp,
     StepTap,
     TickItem,
 )
-from core.screens import Screen
+from core.screens import Edited, Label, MovedOn, Screen, Shown
 from flows import engine
 from flows.catalog import step_by_ref
 from flows.model import Flow, Step
@@ -82,23 +84,25 @@ async def flow_button(update: Update, context: AllianceContext, tap: FlowIntent)
     if flow is None:  # a flow taken out of service since the button was sent
         await reply.answer(update, context, t, screens.catalog(t, context.services.flows.registry))
         return
-    await reply.answer(update, context, t, await _on_flow(context, flow, tap))
+    await reply.show(update, context, t, await _on_flow(context, flow, tap))
 
 
-async def _on_flow(context: AllianceContext, flow: Flow, tap: FlowIntent) -> Screen:
+async def _on_flow(context: AllianceContext, flow: Flow, tap: FlowIntent) -> Shown:
+    """A flow opened from a menu or a picker takes the place of the tapped message; one
+    opened from a deadline reminder keeps the reminder (its date) and comes below it."""
     match tap:
         case OpenFlow():
-            return await _open(context, flow)
+            return Edited(await _open(context, flow))
         case RestartFlow():
-            return await _open(context, flow, restart=True)
+            return Edited(await _open(context, flow, restart=True))
         case NextRound():
-            return await _open(context, flow, next_round=True)
+            return MovedOn(await _open(context, flow, next_round=True))
         case _:  # a button of one step
             return await _on_step(context, flow, tap)
 
 
 async def answer_typed_date(update: Update, context: AllianceContext, asked: AwaitDate) -> None:
-    """The person typed a date the step asked for (dd/mm/yyyy)."""
+    """The person typed a date the step asked for (dd/mm/yyyy, or in words)."""
     s, t = context.services, context.scope.t
     flow = s.flows.registry.get(asked.flow)
     message = update.effective_message
@@ -109,7 +113,14 @@ async def answer_typed_date(update: Update, context: AllianceContext, asked: Awa
         await reply.answer(update, context, t, screens.catalog(t, s.flows.registry))
         return
     acted = await procedures_service.answer_typed_date(
-        s.db, visitor_of(context), asked, flow, message.text or "", s.clock.now(), s.settings.zone
+        s.db,
+        visitor_of(context),
+        asked,
+        flow,
+        message.text or "",
+        t.month_numbers(),
+        s.clock.now(),
+        s.settings.zone,
     )
     await reply.answer(update, context, t, screens.outcome(t, acted))
 
@@ -141,30 +152,44 @@ async def _open(
     return screens.step(t, result, note=note)
 
 
-StepIntent = StepTap | ChooseWay | RemindLater | ChooseOption | TickItem | ShowDays | PickDay
+StepIntent = (
+    StepTap | ChooseWay | RemindLater | ChooseOption | TickItem | ShowItemHelp | ShowDays | PickDay
+)
 
 
-async def _on_step(context: AllianceContext, flow: Flow, tap: StepIntent | AnswerCheck) -> Screen:
-    """Pickers (later, month, day, typing) show more buttons; everything else is an event."""
+async def _on_step(context: AllianceContext, flow: Flow, tap: StepIntent | AnswerCheck) -> Shown:
+    """Pickers (later, month, day, typing, the way, an item's help) show more in the same
+    message; everything else is an event. Inside a step the message is edited; moving on
+    settles it and sends the next step; an old button's message shows where things stand."""
     s, t, visitor = context.services, context.scope.t, visitor_of(context)
     now, zone = s.clock.now(), s.settings.zone
     step = step_by_ref(flow, tap.step)
     if isinstance(tap, AnswerCheck):  # about an earlier step, whichever step is current
         check = engine.CheckResult(tap.worked, step.id if step else None)
-        return screens.outcome(
-            t, await procedures_service.act(s.db, visitor, flow, None, check, now, zone)
-        )
+        acted = await procedures_service.act(s.db, visitor, flow, None, check, now, zone)
+        return MovedOn(screens.outcome(t, acted))
     old_button = screens.problem_note(t, StepProblem.OLD_BUTTON)
     if step is None:  # a step that no longer exists in this version of the flow
-        return await _open(context, flow, note=old_button)
+        return Edited(await _open(context, flow, note=old_button))
     event = _event(step, tap)
     if event is not None:
         acted = await procedures_service.act(s.db, visitor, flow, step.id, event, now, zone)
-        return screens.outcome(t, acted)
+        moved = acted.error is None and (acted.view is None or acted.view.step.id != step.id)
+        if moved and not isinstance(event, engine.Back):
+            return MovedOn(screens.outcome(t, acted), _chosen(t, tap))
+        return Edited(screens.outcome(t, acted))
     current = await procedures_service.current_view(s.db, visitor, flow, step.id, now, zone)
     if current is None:
-        return await _open(context, flow, note=old_button)
-    return await _picker(context, flow, tap, *current)
+        return Edited(await _open(context, flow, note=old_button))
+    return Edited(await _picker(context, flow, tap, *current))
+
+
+def _chosen(t: Translator, tap: StepIntent) -> Label | None:
+    """What the settled step records; the tapped button's label, except for a day picked
+    on the calendar, which reads better as the date than as its number."""
+    if isinstance(tap, PickDay):
+        return Label(t.day(tap.day))
+    return None
 
 
 async def _picker(
@@ -173,12 +198,16 @@ async def _picker(
     t = context.scope.t
     if isinstance(tap, ShowDays):
         return screens.days(t, view, tap.month, today)
+    if isinstance(tap, ShowItemHelp):
+        return screens.step(t, view, item_help=tap.item)
     if isinstance(tap, StepTap) and tap.op is StepOp.LATER:
         return screens.later(t, view)
+    if isinstance(tap, StepTap) and tap.op is StepOp.WAY:
+        return screens.ways(t, view)
     if isinstance(tap, StepTap) and tap.op is StepOp.TYPE_DATE:
         s = context.services
         await procedures_service.await_typed_date(s.db, visitor_of(context), flow)
-        return screens.type_date(t, flow)
+        return screens.type_date(t, view)
     return screens.months(t, view, today)
 
 
@@ -197,7 +226,7 @@ def _event(step: Step, tap: StepIntent) -> engine.Event | None:
             return engine.Tick(step.items[item].id if item < len(step.items) else "")
         case PickDay(day=day):
             return engine.AnswerDate(day)
-        case ShowDays():
+        case ShowDays() | ShowItemHelp():
             return None
         case _:
             assert_never(tap)

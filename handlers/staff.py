@@ -17,8 +17,11 @@ from core.access import Role
 from core.intents import (
     AddInviteNote,
     AwaitNote,
+    AwaitPersonNote,
+    CancelTyping,
     ConfirmDeactivation,
     Deactivate,
+    EditPersonNote,
     HandleChange,
     InviteAt,
     InviteFor,
@@ -85,7 +88,13 @@ async def _page(context: AllianceContext, me: StaffView, tap: StaffIntent) -> Sc
             return await _site_page(context, tap)
         case ViewPerson(person=person_id):
             detail = await staff_views.person_detail(s.db, s.flows, user_id, person_id, now)
-            return screens.person(t, detail)
+            return screens.person(t, detail, now)
+        case EditPersonNote(person=person_id):
+            current = await staff_views.ask_for_person_note(s.db, user_id, person_id, now)
+            return screens.ask_person_note(t, current)
+        case CancelTyping():
+            await staff_service.stop_waiting(s.db, user_id)
+            return screens.typing_cancelled(t)
         case ConfirmDeactivation(site=site_id, member=member_id):
             return screens.confirm_deactivation(t, site_id, member_id)
         case Deactivate(site=site_id, member=member_id):
@@ -158,7 +167,7 @@ async def _site_page(context: AllianceContext, tap: ShowSitePage) -> Screen:
             return screens.changes(t, pending)
         case SitePage.PERSONS:
             persons = await staff_views.my_persons(s.db, user_id, site_id, now)
-            return screens.persons(t, site_id, persons)
+            return screens.persons(t, persons, now)
         case SitePage.UNDELIVERED:
             lines = await staff_service.undelivered(s.db, user_id, site_id, now)
             return screens.undelivered(t, lines)
@@ -170,15 +179,28 @@ def _link(context: AllianceContext, code: str) -> str:
     return f"https://t.me/{context.bot.username}?start={code}"
 
 
-async def take_typed_note(update: Update, context: AllianceContext, asked: AwaitNote) -> None:
+async def take_typed_note(
+    update: Update, context: AllianceContext, asked: AwaitNote | AwaitPersonNote
+) -> None:
     """The note a referent was asked to type, to recognise a person in their list."""
-    message, t = update.effective_message, context.scope.t
+    message, t, s = update.effective_message, context.scope.t, context.services
     user_id = visitor_of(context).telegram_user_id
     text = message.text or "" if message else ""
-    stored = await staff_service.take_note(context.services.db, user_id, asked, text)
-    await reply.answer(
-        update, context, t, screens.note_saved(t) if stored else screens.not_allowed(t)
-    )
+    screen: Screen
+    match asked:
+        case AwaitNote():
+            saved = await staff_service.take_note(s.db, user_id, asked, text)
+            screen = screens.note_saved(t, saved) if saved else screens.not_allowed(t)
+        case AwaitPersonNote(person=person_id):
+            try:
+                kept = await staff_views.take_person_note(s.db, user_id, asked, text, s.clock.now())
+                screen = screens.note_saved(t, kept, person_id)
+            except NotAllowed as refusal:
+                log.info("staff action refused: %s", refusal)
+                screen = screens.not_allowed(t)
+        case _:
+            assert_never(asked)
+    await reply.answer(update, context, t, screen)
 
 
 def handlers() -> list[BaseHandler[Update, AllianceContext, None]]:

@@ -6,7 +6,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, Update
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from app.context import AllianceContext, Scope
@@ -79,6 +79,9 @@ def _is_private(update: Update) -> bool:
 
 
 def _unreachable_telegram(error: Exception | None) -> bool:
+    """The network, a 5xx, or 429s past our retries: Telegram, not the bot, failed."""
+    if isinstance(error, RetryAfter):
+        return True
     return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
 
 

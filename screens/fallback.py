@@ -28,7 +28,7 @@ def unusable(t: Translator, kind: Unusable) -> Screen:
         Unusable.STICKER: t._("😊 Merci ! Voici le menu 👇"),
         Unusable.MEDIA: t._(
             "Je ne regarde pas les photos ni les fichiers, et je ne les garde pas. "
-            "Pour vos documents, votre référent·e peut vous aider."
+            "Pour vos documents, la personne qui vous accompagne peut vous aider."
         ),
         Unusable.AUDIO: t._(
             "Je ne peux pas écouter les messages vocaux. "

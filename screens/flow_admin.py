@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 
 from core.i18n import Translator
-from core.intents import ReloadFlows, ShowFlowsAdmin
+from core.intents import ConfirmReloadFlows, ReloadFlows, ShowFlowsAdmin
 from core.screens import Button, Screen, column
-from flows.model import FlowError
+from flows.model import Flow, FlowError
+from screens.procedures import step_summary
 from screens.staff import back
 from services.flow_admin import FlowFunnel
 
@@ -15,23 +16,46 @@ MAX_ERRORS_SHOWN = 8
 
 
 def overview(t: Translator, funnels: list[FlowFunnel]) -> Screen:
-    lines = [t._("<b>Parcours</b> (commencés → terminés, pas encore réglés ; où l'on bloque)")]
+    """Counts per flow, and the steps where people said they were stuck, named by their
+    text (a mediator knows "Créer votre compte", not `account`)."""
+    lines = [t._("<b>Parcours</b> (commencés → terminés, pas encore réglés)")]
     for item in funnels:
-        stuck = ", ".join(f"{step} ({n})" for step, n in item.stuck_at) or "—"
         lines.append(
             t._(
-                "• {title} (v{version}) : {started} → {finished}, {not_yet} ; blocages : {stuck}",
+                "• {title} (v{version}) : {started} → {finished}, {not_yet}",
                 title=t._(item.flow.title),
                 version=item.flow.version,
                 started=item.started,
                 finished=item.finished,
                 not_yet=item.not_yet,
-                stuck=stuck,
             )
         )
+        lines += [
+            t._("   🆘 {n} × « {step} »", n=n, step=_step_name(t, item.flow, step_id))
+            for step_id, n in item.stuck_at
+        ]
     return Screen(
         "\n".join(lines),
         column(Button(t.label("🔄 Recharger les parcours"), ReloadFlows()), back(t)),
+    )
+
+
+def _step_name(t: Translator, flow: Flow, step_id: str) -> str:
+    """The step's first sentence; a step no longer in the flow keeps its id, said so."""
+    return step_summary(t, flow, step_id) or t._("étape retirée : {id}", id=step_id)
+
+
+def confirm_reload(t: Translator) -> Screen:
+    return Screen(
+        t._(
+            "Recharger les parcours depuis les fichiers ? Ils sont vérifiés d'abord : "
+            "en cas d'erreur, les parcours actuels restent en service. Les personnes "
+            "gardent leur place quand leur étape existe encore."
+        ),
+        column(
+            Button(t.label("✅ Oui, recharger"), ConfirmReloadFlows()),
+            Button(t.label("✖️ Non, annuler"), ShowFlowsAdmin()),
+        ),
     )
 
 

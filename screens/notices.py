@@ -5,11 +5,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import assert_never
 
 from core.i18n import Translator
+from core.meetings import ReminderAnswer, Reminding
 from core.notices import (
+    BookedForYou,
+    BookingInvitation,
     ChangeRequested,
+    EarlierTime,
+    InvitationUnused,
+    MeetingAnswered,
+    MeetingBooked,
+    MeetingCancelled,
+    MeetingMissed,
+    MeetingReminder,
     Notice,
     PersonsReceived,
     PersonUnreachable,
@@ -17,13 +28,18 @@ from core.notices import (
     RetentionErased,
     RetentionWarning,
     SharingEnds,
+    SlotShortage,
+    TimeOffered,
+    TimesDeclined,
+    TimesProposed,
+    ToPerson,
 )
 from core.screens import Screen
-from screens import privacy
+from screens import meetings, privacy
 from screens.staff import back
 
 
-def notice(t: Translator, item: Notice) -> Screen:
+def notice(t: Translator, item: Notice, now: datetime) -> Screen:
     match item:
         case PersonsReceived(count=count):
             return Screen(
@@ -43,10 +59,13 @@ def notice(t: Translator, item: Notice) -> Screen:
                 ((back(t),),),
             )
         case ReferentChanged(name=str() as name):
-            return Screen(t._("Votre référent·e est désormais {name}.", name=name))
+            return Screen(t._("C'est maintenant {name} qui vous accompagne.", name=name))
         case ReferentChanged():
             return Screen(
-                t._("Votre référent·e a changé. L'équipe de votre structure vous recontactera.")
+                t._(
+                    "La personne qui vous accompagne a changé. "
+                    "L'équipe de votre structure vous recontactera."
+                )
             )
         case RetentionWarning():
             return privacy.retention_warning(t)
@@ -63,5 +82,34 @@ def notice(t: Translator, item: Notice) -> Screen:
                 ),
                 ((back(t),),),
             )
+        case MeetingBooked(meeting=facts, moved=moved):
+            return meetings.to_staff_booked(t, facts, moved)
+        case MeetingReminder(meeting=facts, which=which, discreet=discreet):
+            return meetings.reminder(t, facts, Reminding(which), discreet)
+        case MeetingCancelled(to=ToPerson(), meeting=facts, sequence=sequence, discreet=discreet):
+            return meetings.cancelled_by_staff(t, facts, sequence, now, discreet)
+        case MeetingCancelled(meeting=facts):
+            return meetings.to_staff_cancelled(t, facts)
+        case MeetingMissed(meeting=facts):
+            return meetings.missed(t, facts)
+        case MeetingAnswered(meeting=facts, answer=answer):
+            return meetings.to_staff_answered(t, facts, ReminderAnswer(answer))
+        case TimesProposed():
+            return meetings.times_proposed(t, item)
+        case BookedForYou():
+            return meetings.booked_for_you(t, item, now)
+        case TimeOffered(request_id=request_id, meeting=facts, discreet=discreet):
+            return meetings.time_offered(t, request_id, facts, discreet)
+        case TimesDeclined(with_name=name, discreet=discreet):
+            return meetings.times_declined(t, None if discreet else name)
+        case EarlierTime(entry_id=entry_id, meeting=facts, until=until, discreet=discreet):
+            held = datetime.fromisoformat(until)
+            return meetings.earlier_time(t, entry_id, facts, held, discreet)
+        case BookingInvitation(with_name=name, follow_up=follow_up):
+            return meetings.invitation(t, name, follow_up)
+        case InvitationUnused(person_id=person_id, person_label=label, since=since):
+            return meetings.invitation_unused(t, label, person_id, datetime.fromisoformat(since))
+        case SlotShortage():
+            return meetings.shortage(t, item)
         case _:
             assert_never(item)

@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import assert_never
 
-from core.i18n import N_, Translator
+from core.i18n import N_, Safe, Translator
 from core.intents import (
     AnswerCheck,
     ChooseOption,
@@ -25,17 +25,21 @@ from core.intents import (
     ShowCatalog,
     ShowCategory,
     ShowDays,
+    ShowHelp,
+    ShowItemHelp,
     ShowJourney,
+    ShowMeetings,
     StepOp,
     StepTap,
     TickItem,
 )
-from core.screens import Button, Label, Screen, column, joined
+from core.screens import Button, Label, Screen, column, joined_within
 from flows import dates as date_rules
 from flows.catalog import flow_ref, step_ref
 from flows.engine import EngineError, Mode, Status
-from flows.model import Ending, Flow, StepKind
+from flows.model import Ending, Flow, Past, StepKind
 from flows.registry import FlowRegistry
+from screens.contact import stuck_help
 from screens.home import back_to_menu
 from services.procedures import (
     Acted,
@@ -54,9 +58,9 @@ CATEGORY_NAMES = {
     "other": N_("Autres démarches"),
 }
 MODE_NAMES = {
-    Mode.OWN: N_("Seul·e"),
+    Mode.OWN: N_("Par moi-même"),
     Mode.WITH_SOMEONE: N_("Avec quelqu'un"),
-    Mode.WITH_REFERENT: N_("Avec mon référent·e"),
+    Mode.WITH_REFERENT: N_("Avec la personne qui m'accompagne"),
 }
 MONTHS_PER_ROW, DAYS_PER_ROW = 3, 7
 
@@ -73,8 +77,9 @@ def catalog(t: Translator, registry: FlowRegistry) -> Screen:
 
 
 def category(t: Translator, flows: tuple[Flow, ...]) -> Screen:
+    """The titles, as buttons; each summary is said when its procedure opens (all of
+    them here made a message too long to read, over 600 characters)."""
     lines = [t._("Choisissez une démarche :")]
-    lines += [f"• <b>{t.plain(flow.title)}</b> — {t.plain(flow.summary)}" for flow in flows]
     buttons = [Button(t.label(flow.title), OpenFlow(flow_ref(flow))) for flow in flows]
     return Screen(
         "\n".join(lines),
@@ -84,31 +89,28 @@ def category(t: Translator, flows: tuple[Flow, ...]) -> Screen:
 
 def continue_button(t: Translator, entry: InProgress) -> Button:
     label = t.label(
-        "▶️ Continuer : {title}, étape {n} sur {total}",
+        "▶️ Continuer : {title}, étape {n}",
         title=t.label(entry.flow.title),
         n=entry.number,
-        total=entry.total,
     )
     return Button(label, OpenFlow(flow_ref(entry.flow)))
 
 
-def step(t: Translator, view: StepView, note: str | None = None) -> Screen:
-    """The step's text, its own buttons, then back, pause, stuck and the person's way."""
-    flow, current, progress = view.flow, view.step, view.progress
-    header = t._(
-        "<b>{title}</b> — étape {n} sur {total}",
-        title=t._(flow.title),
-        n=view.number,
-        total=view.total,
-    )
-    parts = [header, t._(current.text)]
-    if current.kind is StepKind.CHECKLIST:
-        parts += [
-            f"• {t.plain(item.label)} — {t.plain(item.help)}"
-            if item.help
-            else f"• {t.plain(item.label)}"
-            for item in current.items
-        ]
+def step(
+    t: Translator, view: StepView, note: str | None = None, item_help: int | None = None
+) -> Screen:
+    """The step's text, its own buttons, then back, pause, stuck and the person's way.
+    A procedure begins by asking the way (once); `item_help` shows one checklist item's
+    help in the message."""
+    current, progress = view.step, view.progress
+    if progress.mode is None and not progress.history and current.kind is not StepKind.END:
+        return ways(t, view, note=note, first=True)
+    parts = [header(t, view), step_text(t, view)]
+    shown = None
+    if item_help is not None and 0 <= item_help < len(current.items):
+        shown = current.items[item_help]
+    if shown is not None and shown.help:
+        parts.append(f"ℹ️ <b>{t.plain(shown.label)}</b>\n{t.plain(shown.help)}")
     if note:
         parts.insert(0, note)
     rows = list(_own_buttons(t, view))
@@ -129,22 +131,89 @@ def step(t: Translator, view: StepView, note: str | None = None) -> Screen:
             (
                 *(back if progress.history else ()),  # nothing to go back to on the first
                 Button(t.label("⏸ Pause"), _tap(view, StepOp.PAUSE)),
-                Button(t.label("🆘 Je bloque"), _tap(view, StepOp.STUCK)),
+                _stuck(t, view),
             )
         )
+        mode = progress.mode or Mode.OWN
         rows.append(
-            tuple(
+            (
                 Button(
-                    Label(("✓ " if progress.mode is mode else "") + t.label(MODE_NAMES[mode])),
-                    ChooseWay(*_refs(view), mode),
-                )
-                for mode in Mode
+                    t.label("🧭 Ma façon : {way}", way=t.label(MODE_NAMES[mode])),
+                    _tap(view, StepOp.WAY),
+                ),
             )
         )
+        if mode is Mode.WITH_REFERENT:  # doing it with them: meeting them is one tap away
+            rows.append((Button(t.label("📅 Prendre rendez-vous"), ShowMeetings()),))
     else:
         rows.append((Button(t.label("🌟 Mon parcours"), ShowJourney()),))
+        rows.append((Button(t.label("🙋 Besoin d'aide ?"), ShowHelp()),))
     rows.append((back_to_menu(t),))
     return Screen("\n\n".join(parts), tuple(rows))
+
+
+def header(t: Translator, view: StepView) -> str:
+    """The procedure and where the person is: the step's number on the path walked, and
+    at most how many are left. A total would shrink when a shorter branch is taken."""
+    title = t._(view.flow.title)
+    left = view.total - view.number
+    if view.step.kind is StepKind.END or left <= 0:
+        return t._("<b>{title}</b>", title=title)
+    return t.ngettext(
+        "<b>{title}</b> — étape {number}, encore {n} étape au plus",
+        "<b>{title}</b> — étape {number}, encore {n} étapes au plus",
+        left,
+        title=title,
+        number=view.number,
+    )
+
+
+def ways(t: Translator, view: StepView, note: str | None = None, *, first: bool = False) -> Screen:
+    """How the person wants to do the procedure: asked once at its start, changed from any
+    step. "With my referent" only for a person someone follows. It records a choice; it
+    asks nobody for help (the stuck button does)."""
+    offered = [mode for mode in Mode if mode is not Mode.WITH_REFERENT or view.followed]
+    buttons = [
+        Button(
+            Label(("✓ " if view.progress.mode is mode else "") + t.label(MODE_NAMES[mode])),
+            ChooseWay(*_refs(view), mode),
+        )
+        for mode in offered
+    ]
+    question = t._("Comment voulez-vous faire cette démarche ?")
+    opening = [t._("<b>{title}</b>", title=t._(view.flow.title)), t.plain(view.flow.summary)]
+    lines = [*opening, question] if first else [question]
+    lines.append(t._("Vous pourrez changer à tout moment."))
+    if note:
+        lines.insert(0, note)
+    rows = [*column(*buttons)]
+    if not first:
+        rows.append((Button(t.label("⬅️ Retour"), OpenFlow(flow_ref(view.flow))),))
+    rows.append((_stuck(t, view),))
+    return Screen("\n\n".join(lines), tuple(rows))
+
+
+def step_text(t: Translator, view: StepView) -> str:
+    """The step's text in the person's language, its `{dates}` filled in (the flow
+    validator makes sure a text names only dates its flow has)."""
+    text = view.step.text
+    if "{" not in text:
+        return t._(text)
+    named = {name: Safe(day_said(t, day, view.today)) for name, day in view.dates.items()}
+    missing = {name: Safe("…") for name in view.flow.date_names() if name not in named}
+    return t._(text, **named, **missing)
+
+
+def day_said(t: Translator, day: date, today: date) -> str:
+    """A date as a person reads it, with "today", "tomorrow" or "yesterday" when it is
+    one of those: "2 décembre 2026 (demain)" leaves no doubt about the last day."""
+    said = t.day(day)
+    relative = {
+        0: N_("aujourd'hui"),
+        1: N_("demain"),
+        -1: N_("hier"),
+    }.get((day - today).days)
+    return t._("{date} ({relative})", date=said, relative=t._(relative)) if relative else said
 
 
 def _own_buttons(t: Translator, view: StepView) -> list[tuple[Button, ...]]:
@@ -159,6 +228,7 @@ def _own_buttons(t: Translator, view: StepView) -> list[tuple[Button, ...]]:
                     Label(("✅ " if item.id in ticked else "⬜ ") + t.label(item.label)),
                     TickItem(*_refs(view), index),
                 ),
+                *((Button(Label("ℹ️"), ShowItemHelp(*_refs(view), index)),) if item.help else ()),
             )
             for index, item in enumerate(current.items)
         ]
@@ -182,13 +252,25 @@ def _own_buttons(t: Translator, view: StepView) -> list[tuple[Button, ...]]:
     return []
 
 
+def _stuck(t: Translator, view: StepView) -> Button:
+    """The way to a human, on every step and every picker of a step."""
+    return Button(t.label("🆘 Je bloque"), _tap(view, StepOp.STUCK))
+
+
+def _back_to_step(t: Translator, view: StepView) -> Button:
+    return Button(t.label("⬅️ Retour"), OpenFlow(flow_ref(view.flow)))
+
+
 def later(t: Translator, view: StepView) -> Screen:
     return Screen(
         t._("Quand voulez-vous que je vous le rappelle ?"),
-        column(
-            Button(t.label("Demain"), RemindLater(*_refs(view), 1)),
-            Button(t.label("Dans 3 jours"), RemindLater(*_refs(view), 3)),
-            Button(t.label("La semaine prochaine"), RemindLater(*_refs(view), 7)),
+        (
+            *column(
+                Button(t.label("Demain"), RemindLater(*_refs(view), 1)),
+                Button(t.label("Dans 3 jours"), RemindLater(*_refs(view), 3)),
+                Button(t.label("La semaine prochaine"), RemindLater(*_refs(view), 7)),
+            ),
+            (_back_to_step(t, view), _stuck(t, view)),
         ),
     )
 
@@ -206,7 +288,7 @@ def months(t: Translator, view: StepView, today: date) -> Screen:
         tuple(buttons[i : i + MONTHS_PER_ROW]) for i in range(0, len(buttons), MONTHS_PER_ROW)
     )
     typing = Button(t.label("⌨️ Écrire la date"), _tap(view, StepOp.TYPE_DATE))
-    return Screen(t._("Quel mois ?"), (*rows, (typing,)))
+    return Screen(t._("Quel mois ?"), (*rows, (typing,), (_back_to_step(t, view), _stuck(t, view))))
 
 
 def days(t: Translator, view: StepView, month: date, today: date) -> Screen:
@@ -220,16 +302,27 @@ def days(t: Translator, view: StepView, month: date, today: date) -> Screen:
     title = t.day(month, "MMMM y")
     return Screen(
         t._("Quel jour, en {month} ?", month=title),
-        (*rows, (Button(t.label("⬅️ Mois"), _tap(view, StepOp.MONTHS)),)),
+        (*rows, (Button(t.label("⬅️ Mois"), _tap(view, StepOp.MONTHS)), _stuck(t, view))),
     )
 
 
-def type_date(t: Translator, flow: Flow, problem: str | None = None) -> Screen:
-    """Asks for a typed date; the button goes back to the step (to pick it on buttons)."""
-    return Screen(
-        problem or t._("Écrivez la date comme ceci : 25/03/2027"),
-        ((Button(t.label("⬅️ Retour"), OpenFlow(flow_ref(flow))),),),
+def type_date(t: Translator, view: StepView, problem: str | None = None) -> Screen:
+    """Asks for a typed date, with an example that fits the question (a past date when
+    only the past is asked); the buttons go back to the step, or to a human."""
+    example = date_example(view.step.past, view.today)
+    said = t._(
+        "Écrivez la date, par exemple : {numbers} ou {words}",
+        numbers=example.strftime("%d/%m/%Y"),
+        words=t.day(example),
     )
+    text = f"{problem}\n{said}" if problem else said
+    return Screen(text, ((_back_to_step(t, view), _stuck(t, view)),))
+
+
+def date_example(past: Past, today: date) -> date:
+    """A plausible answer: the 25th of March of last year when only the past is asked,
+    else of next year."""
+    return date(today.year + (-1 if past is Past.ONLY else 1), 3, 25)
 
 
 def after(t: Translator, acted: Acted) -> list[Screen]:
@@ -268,44 +361,43 @@ def finished(t: Translator, ending: Ending) -> str:
             )
 
 
+def helping(t: Translator, view: StepView, acted: Acted) -> Screen:
+    """The answer to "Je bloque" (and to help asked without leaving the step): whom to
+    call or where to go, under the step's title, with the step's own buttons still there
+    and one to read the step again."""
+    shown = step(t, view)
+    again = (Button(t.label("📖 Revoir l'étape"), OpenFlow(flow_ref(view.flow))),)
+    text = "\n\n".join([header(t, view), help_offered(t, acted).text])
+    return Screen(text, (again, *shown.buttons))
+
+
 def help_offered(t: Translator, acted: Acted) -> Screen:
-    """Until hand-offs are routed in the bot, say plainly who to contact."""
-    lines = [t._("Vous n'êtes pas seul·e. Votre demande d'aide est notée.")]
-    if acted.referent_name:
-        lines.append(
-            t._("Vous pouvez contacter votre référent·e, {name}.", name=acted.referent_name)
-        )
-    elif acted.site_name:
-        lines.append(t._("Vous pouvez contacter l'équipe de {site}.", site=acted.site_name))
-    else:
-        lines.append(t._("Vous pouvez contacter votre CCAS, votre mairie ou votre référent·e."))
-    lines.append(
-        t._(
-            "Une France Services près de chez vous aide aussi gratuitement pour les démarches en "
-            "ligne : https://www.france-services.gouv.fr"
-        )
-    )
-    return Screen("\n".join(lines))
+    """Until hand-offs are routed in the bot, nobody is told of a help request: so it is
+    never "noted"; the person hears whom to call or where to go, with the site's details."""
+    return stuck_help(t, acted.contact)
 
 
 def outcome(t: Translator, acted: Acted) -> Screen:
     """What the person reads after a tap or a typed answer, in one message: always a way on.
 
     What is said besides (a reminder set, help asked, a flow finished) goes above the next
-    step. Those notes are short and a step's texts are capped by the flow validator, far
-    under Telegram's 4096 characters; `tests/test_screens.py` checks every step of every
-    flow with all the notes at once, in every language."""
+    step, or in a message of its own before it when together they would be more than a
+    person reads at once (500 characters). Help asked on the step the person stays on is
+    said in place of the step's text, which they have just read."""
     problem, view = acted.error, acted.view
     if problem is None and view is not None:
         if view.progress.status is Status.PAUSED:
-            return joined(*after(t, acted), paused(t, acted.flow))
-        return joined(*after(t, acted), step(t, view))
+            return joined_within(*after(t, acted), paused(t, view))
+        asked = acted.help_requested
+        if asked is not None and asked.step_id == view.step.id and acted.finished is None:
+            return helping(t, view, acted)
+        return joined_within(*after(t, acted), step(t, view))
     if problem in {StepProblem.FLOW_CHANGED, EngineError.FLOW_CHANGED}:
         return restart_offer(t, acted.flow)
-    if problem is StepProblem.NOT_STARTED:
+    if problem is StepProblem.NOT_STARTED or view is None:
         return not_started(t, acted.flow)
-    if problem is StepProblem.INVALID_DATE or view is None:
-        return type_date(t, acted.flow, problem_note(t, problem or StepProblem.INVALID_DATE))
+    if problem is StepProblem.INVALID_DATE:
+        return type_date(t, view, problem_note(t, problem))
     return step(t, view, note=problem_note(t, problem) if problem else None)
 
 
@@ -315,7 +407,7 @@ def problem_note(t: Translator, problem: Problem) -> str:
         case StepProblem.OLD_BUTTON:
             return t._("Ce bouton est ancien. Voici où vous en êtes :")
         case StepProblem.INVALID_DATE:
-            return t._("Je n'ai pas compris cette date. Écrivez-la comme ceci : 25/03/2027.")
+            return t._("Je n'ai pas compris cette date.")
         case StepProblem.NOT_STARTED:
             return t._("Vous n'avez pas encore commencé cette démarche.")
         case StepProblem.FLOW_CHANGED | EngineError.FLOW_CHANGED:
@@ -392,12 +484,16 @@ def restart_offer(t: Translator, flow: Flow) -> Screen:
     )
 
 
-def paused(t: Translator, flow: Flow) -> Screen:
+def paused(t: Translator, view: StepView) -> Screen:
     return Screen(
         t._(
             "⏸ C'est en pause. Vous reprendrez exactement ici, quand vous voudrez, depuis le menu."
         ),
-        column(Button(t.label("▶️ Reprendre"), OpenFlow(flow_ref(flow))), back_to_menu(t)),
+        column(
+            Button(t.label("▶️ Reprendre"), OpenFlow(flow_ref(view.flow))),
+            _stuck(t, view),
+            back_to_menu(t),
+        ),
     )
 
 
@@ -423,14 +519,7 @@ def journey(t: Translator, data: Journey) -> Screen:
     for done in data.finished:
         lines.append(_finished_line(t, done))
     for entry in data.ongoing:
-        lines.append(
-            t._(
-                "▶️ {title} — étape {n} sur {total}",
-                title=t._(entry.flow.title),
-                n=entry.number,
-                total=entry.total,
-            )
-        )
+        lines.append(t._("▶️ {title} — étape {n}", title=t._(entry.flow.title), n=entry.number))
     if data.steps_done:
         lines.append(
             t.ngettext(
@@ -506,7 +595,8 @@ def step_summary(t: Translator, flow: Flow, step_id: str | None) -> str | None:
     step = flow.step(step_id) if step_id else None
     if step is None:
         return None
-    first = re.sub(r"<[^>]+>", "", t._(step.text)).strip().split("\n")[0]
+    text = re.sub(r"\{[^{}]*\}", "…", t._(step.text))  # a date it names: not known here
+    first = re.sub(r"<[^>]+>", "", text).strip().split("\n")[0]
     if (end := _SENTENCE_END.search(first + " ")) is not None:
         first = first[: end.start()].rstrip()  # French puts a space before ":" and "?"
     return first if len(first) <= STEP_SUMMARY else first[: STEP_SUMMARY - 1].rstrip() + "…"

@@ -3,39 +3,52 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime, timedelta
+
+from babel.dates import format_timedelta
 
 from core.access import AuditOutcome, Role, StaffAction
 from core.delivery import Failure
 from core.i18n import N_, Safe, Translator
 from core.intents import (
     AddInviteNote,
+    CancelTyping,
     ConfirmDeactivation,
     Deactivate,
+    EditPersonNote,
     HandleChange,
     InviteAt,
     InviteFor,
     InviteMenu,
+    InviteToBook,
     InviteWho,
     OpenSitePage,
     Reassign,
+    ShowAgenda,
+    ShowAvailability,
     ShowFlowsAdmin,
     ShowLanguages,
+    ShowNotifyLevel,
     ShowSitePage,
     SitePage,
+    StaffBookFor,
     StaffHome,
     ViewPerson,
 )
 from core.invites import InviteStatus
 from core.screens import Button, Label, Screen, column
+from screens.procedures import step_summary
 from services.staff import (
+    NOTE_LENGTH,
     AuditLine,
     MemberLine,
+    NoteSaved,
     PendingChange,
     RoleView,
     StaffView,
     Undelivered,
 )
-from services.staff_views import PersonDetail, PersonLine
+from services.staff_views import HelpLine, PersonDetail, PersonLine
 
 ROLE_NAMES = {
     Role.ADMIN: N_("administrateur·rice"),
@@ -65,6 +78,19 @@ MESSAGE_KINDS = {
     "RetentionErased": N_("un effacement"),
     "SharingEnds": N_("la fin d'un partage"),
     "PersonUnreachable": N_("une personne injoignable"),
+    "MeetingBooked": N_("un rendez-vous pris"),
+    "MeetingReminder": N_("un rappel de rendez-vous"),
+    "MeetingCancelled": N_("une annulation de rendez-vous"),
+    "MeetingMissed": N_("un rendez-vous manqué"),
+    "MeetingAnswered": N_("une réponse à un rappel"),
+    "TimesProposed": N_("des jours proposés par une personne"),
+    "BookedForYou": N_("un rendez-vous pris pour une personne"),
+    "TimeOffered": N_("une autre heure proposée"),
+    "TimesDeclined": N_("des jours refusés"),
+    "EarlierTime": N_("une heure plus tôt proposée"),
+    "BookingInvitation": N_("une invitation à prendre rendez-vous"),
+    "InvitationUnused": N_("une invitation restée sans réponse"),
+    "SlotShortage": N_("un manque d'heures libres"),
 }
 
 
@@ -77,7 +103,11 @@ def home(t: Translator, staff: StaffView) -> Screen:
     roles = ", ".join(
         t._("{role} à {site}", role=role_name(t, r.role), site=r.site_name) for r in staff.roles
     )
-    buttons: list[Button] = []
+    buttons: list[Button] = [
+        Button(t.label("🗓 Agenda"), ShowAgenda(0)),
+        Button(t.label("🕒 Mes disponibilités"), ShowAvailability()),
+        Button(t.label("🔔 Ce que je vous signale"), ShowNotifyLevel()),
+    ]
     if staff.has(Role.ADMIN) or staff.has(Role.REFERENT):
         buttons.append(Button(t.label("➕ Inviter"), InviteMenu()))
         buttons.append(Button(t.label("🧑‍🤝‍🧑 Les personnes"), OpenSitePage(SitePage.PERSONS)))
@@ -100,7 +130,7 @@ def home(t: Translator, staff: StaffView) -> Screen:
 def joined(t: Translator, role: Role, site_name: str) -> Screen:
     return Screen(
         t._(
-            "Bienvenue dans l'équipe de {site}, comme {role}.\n"
+            "Bienvenue ! Vous rejoignez l'équipe « {site} » comme {role}.\n"
             "Ce compte Telegram sert à votre travail : il ne peut pas être aussi le compte "
             "d'une personne accompagnée.",
             site=site_name,
@@ -176,12 +206,46 @@ def ask_note(t: Translator) -> Screen:
             "Écrivez une note courte pour reconnaître cette personne dans votre liste "
             "(par exemple ses initiales). Elle la verra dans ses données et elle sera effacée "
             "avec elles."
-        )
+        ),
+        ((cancel_typing(t),),),
     )
 
 
-def note_saved(t: Translator) -> Screen:
-    return Screen(t._("Note enregistrée."), ((back(t),),))
+def ask_person_note(t: Translator, current: str | None) -> Screen:
+    text = t._(
+        "Écrivez la nouvelle note pour reconnaître cette personne dans votre liste "
+        "({n} caractères au plus). Elle la verra dans ses données.",
+        n=NOTE_LENGTH,
+    )
+    if current:
+        text += "\n" + t._("Note actuelle : {note}", note=current)
+    return Screen(text, ((cancel_typing(t),),))
+
+
+def cancel_typing(t: Translator) -> Button:
+    return Button(t.label("✖️ Annuler"), CancelTyping())
+
+
+def typing_cancelled(t: Translator) -> Screen:
+    return Screen(t._("D'accord, la note ne change pas."), ((back(t),),))
+
+
+def note_saved(t: Translator, saved: NoteSaved, person_id: int | None = None) -> Screen:
+    """The note as kept; said plainly when it had to be shortened."""
+    if saved.note is None:
+        text = t._("Note effacée.")
+    elif saved.shortened:
+        text = t._(
+            "Votre note était trop longue ({n} caractères au plus). J'ai gardé le début : {note}",
+            n=NOTE_LENGTH,
+            note=saved.note,
+        )
+    else:
+        text = t._("Note enregistrée : {note}", note=saved.note)
+    buttons: list[Button] = []
+    if person_id is not None:
+        buttons.append(Button(t.label("👤 Voir la personne"), ViewPerson(person_id)))
+    return Screen(text, column(*buttons, back(t)))
 
 
 def team(t: Translator, site_id: int, members: list[MemberLine]) -> Screen:
@@ -204,7 +268,7 @@ def confirm_deactivation(t: Translator, site_id: int, member_id: int) -> Screen:
         ),
         column(
             Button(t.label("Oui, désactiver"), Deactivate(site_id, member_id)),
-            back(t),
+            Button(t.label("Non, garder"), ShowSitePage(SitePage.TEAM, site_id)),
         ),
     )
 
@@ -305,30 +369,75 @@ def back(t: Translator) -> Button:
     return Button(t.label("⬅️ Espace professionnel"), StaffHome())
 
 
-def persons(t: Translator, site_id: int, lines: list[PersonLine]) -> Screen:
+LIST_SIZE = 30  # buttons on the persons' list; those asking for help come first
+LABEL_LENGTH = 40  # characters a button shows whole on a phone
+
+
+def persons(t: Translator, lines: list[PersonLine], now: datetime) -> Screen:
+    """Each person by the referent's note, last activity, and 🆘 when help is waiting."""
     if not lines:
         return Screen(t._("Aucune personne pour l'instant."), ((back(t),),))
-    buttons = [
-        Button(
-            Label(
-                t.label("Personne n°{id}", id=line.person_id)
-                + (f" — {line.note}" if line.note else "")
-            ),
-            ViewPerson(line.person_id),
+    text = [t._("<b>Les personnes que vous accompagnez</b>")]
+    if any(line.asks_help for line in lines):
+        text.append(t._("🆘 : une demande d'aide attend une réponse."))
+    if len(lines) > LIST_SIZE:
+        text.append(
+            t._(
+                "Voici {shown} personnes sur {n} : d'abord celles qui demandent de l'aide, "
+                "puis les plus récemment actives.",
+                shown=LIST_SIZE,
+                n=len(lines),
+            )
         )
-        for line in lines[:30]
+    buttons = [
+        Button(_person_label(t, line, now), ViewPerson(line.person_id))
+        for line in lines[:LIST_SIZE]
     ]
-    return Screen(t._("<b>Les personnes que vous accompagnez</b>"), column(*buttons, back(t)))
+    return Screen("\n".join(text), column(*buttons, back(t)))
 
 
-def person(t: Translator, detail: PersonDetail) -> Screen:
-    """Only what the person shares with their referent, never more."""
-    lines = [t._("<b>Personne n°{id}</b>", id=detail.person_id)]
-    if detail.note:
-        lines[0] += f" — {html.escape(detail.note)}"
-    lines.append(
-        t._("Dernière visite : {date}", date=t.day(detail.last_seen_at.astimezone(t.zone)))
+def _person_label(t: Translator, line: PersonLine, now: datetime) -> Label:
+    """The note as much as fits beside the activity; the whole note is on the person's page."""
+    sos = "🆘 " if line.asks_help else ""
+    when = f" · {seen(t, line.last_seen_at, now)}"
+    room = LABEL_LENGTH - len(sos) - len(when)
+    name = (
+        shortened(line.note, room) if line.note else t.label("Personne n°{id}", id=line.person_id)
     )
+    return Label(f"{sos}{name}{when}")
+
+
+def shortened(note: str, room: int) -> str:
+    """A note cut to `room` characters, visibly (…), never silently."""
+    return note if len(note) <= room else note[: max(room - 1, 1)].rstrip() + "…"
+
+
+def seen(t: Translator, at: datetime, now: datetime) -> str:
+    """When, in words, in the staff member's language: "aujourd'hui", "il y a 3 jours"."""
+    days = (now.astimezone(t.zone).date() - at.astimezone(t.zone).date()).days
+    if days <= 0:
+        return t.label("aujourd'hui")
+    if days == 1:
+        return t.label("hier")
+    return format_timedelta(
+        timedelta(days=-days), granularity="day", threshold=1, add_direction=True, locale=t.code
+    )
+
+
+def person(t: Translator, detail: PersonDetail, now: datetime) -> Screen:
+    """Only what the person shares with their referent, never more."""
+    if detail.note:
+        lines = [t._("<b>{note}</b> (personne n°{id})", note=detail.note, id=detail.person_id)]
+    else:
+        lines = [t._("<b>Personne n°{id}</b>", id=detail.person_id)]
+    lines.append(
+        t._(
+            "Dernière activité : {when} ({date})",
+            when=seen(t, detail.last_seen_at, now),
+            date=t.day(detail.last_seen_at.astimezone(t.zone)),
+        )
+    )
+    lines += [_help_line(t, line) for line in detail.help]
     if not detail.shared:
         lines.append(
             t._("Cette personne ne partage pas ses démarches pour l'instant. C'est son choix.")
@@ -347,4 +456,39 @@ def person(t: Translator, detail: PersonDetail) -> Screen:
             )
     if detail.shared and not detail.procedures:
         lines.append(t._("Aucune démarche commencée dans ce qu'elle partage."))
-    return Screen("\n".join(lines), ((back(t),),))
+    buttons: list[Button] = []
+    if detail.follows:
+        label = t.label("✏️ Modifier la note") if detail.note else t.label("✏️ Ajouter une note")
+        buttons.append(Button(label, EditPersonNote(detail.person_id)))
+    buttons.append(
+        Button(
+            t.label("📅 Prendre rendez-vous pour elle"), StaffBookFor(detail.person_id, 0, 0, 0, 0)
+        )
+    )
+    if detail.follows:
+        buttons.append(
+            Button(t.label("📨 L'inviter à prendre rendez-vous"), InviteToBook(detail.person_id))
+        )
+    everyone = ShowSitePage(SitePage.PERSONS, detail.site_id)
+    buttons.append(Button(t.label("🧑‍🤝‍🧑 Les personnes"), everyone))
+    return Screen("\n".join(lines), column(*buttons, back(t)))
+
+
+def _help_line(t: Translator, line: HelpLine) -> str:
+    """A waiting help request; which procedure only when the person shares it."""
+    when = t.day(line.asked_at.astimezone(t.zone), "short")
+    step = step_summary(t, line.flow, line.step_id) if line.flow else None
+    if line.flow is None:
+        return t._("🆘 Demande d'aide en attente depuis le {date}.", date=when)
+    if step is None:
+        return t._(
+            "🆘 Demande d'aide en attente depuis le {date} : « {title} ».",
+            date=when,
+            title=t._(line.flow.title),
+        )
+    return t._(
+        "🆘 Demande d'aide en attente depuis le {date} : « {title} », étape « {step} ».",
+        date=when,
+        title=t._(line.flow.title),
+        step=step,
+    )

@@ -17,6 +17,7 @@ from core.intents import (
 from core.screens import Button, Label, Screen, column
 from core.sharing import ALL_AREAS, Area, Duration, Grant
 from core.sites import SiteSummary
+from screens.contact import contact_details
 from screens.home import back_to_menu
 from services.support import Support
 
@@ -39,7 +40,7 @@ def accompaniment(t: Translator, support: Support) -> Screen:
     if support.site_name is None:
         return Screen(
             t._(
-                "Vous n'êtes relié·e à aucune structure pour l'instant. Ce n'est pas obligatoire : "
+                "Pour l'instant, vous n'avez pas de structure. Ce n'est pas obligatoire : "
                 "les démarches marchent sans. Pour un rendez-vous ou l'aide d'une personne, "
                 "choisissez la structure qui vous accompagne."
             ),
@@ -50,18 +51,24 @@ def accompaniment(t: Translator, support: Support) -> Screen:
         )
     lines = [t._("Votre structure : <b>{site}</b>", site=support.site_name)]
     if support.referent_name:
-        lines.append(t._("Votre référent·e : <b>{name}</b>", name=support.referent_name))
+        lines.append(
+            t._("La personne qui vous accompagne : <b>{name}</b>", name=support.referent_name)
+        )
     else:
         lines.append(
             t._(
-                "Pas encore de référent·e : l'équipe de votre structure peut vous en proposer un·e."
+                "Personne ne vous accompagne encore. "
+                "L'équipe de votre structure peut vous proposer quelqu'un."
             )
         )
     buttons = [Button(t.label("🏢 Changer de structure"), ListSites(0))]
+    lines.extend(contact_details(t, support.contact))
     if support.change_pending:
-        lines.append(t._("Votre demande de changement de référent·e est en cours."))
+        lines.append(
+            t._("Vous avez demandé qu'une autre personne vous accompagne. C'est en cours.")
+        )
     elif support.referent_name:
-        buttons.append(Button(t.label("🔁 Demander un·e autre référent·e"), AskAnotherReferent()))
+        buttons.append(Button(t.label("🔁 Demander une autre personne"), AskAnotherReferent()))
     return Screen("\n".join(lines), column(*buttons, back_to_menu(t)))
 
 
@@ -101,10 +108,13 @@ def change_requested(t: Translator) -> Screen:
 def sharing(t: Translator, grant: Grant, now: datetime) -> Screen:
     visible = grant.visible(now)
     if not visible:
-        status = t._("Aujourd'hui, votre référent·e ne voit pas vos démarches.")
+        status = t._("Aujourd'hui, la personne qui vous accompagne ne voit pas vos démarches.")
     else:
         names = ", ".join(t._(AREA_NAMES[a]) for a in sorted(visible))
-        status = t._("Aujourd'hui, votre référent·e voit vos démarches : {areas}.", areas=names)
+        status = t._(
+            "Aujourd'hui, la personne qui vous accompagne voit vos démarches : {areas}.",
+            areas=names,
+        )
         if grant.expires_at is not None:
             status += "\n" + t._(
                 "Jusqu'au {date}.", date=t.day(grant.expires_at.astimezone(t.zone))
@@ -146,7 +156,9 @@ def pick_areas(t: Translator, chosen: frozenset[Area]) -> Screen:
         for area in Area
     ]
     buttons.append(Button(t.label("Continuer"), PickDuration(chosen)))
-    return Screen(t._("Cochez ce que votre référent·e peut voir :"), column(*buttons))
+    return Screen(
+        t._("Cochez ce que la personne qui vous accompagne peut voir :"), column(*buttons)
+    )
 
 
 def pick_duration(t: Translator, areas: frozenset[Area]) -> Screen:

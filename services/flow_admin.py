@@ -21,6 +21,7 @@ class FlowFunnel:
     finished: int  # reached an ending with the procedure done (with help or not)
     not_yet: int  # reached an ending where it could not be done yet
     stuck_at: list[tuple[str, int]]  # step id, times someone said they were stuck there
+    # (screens name the step by its text: `screens.procedures.step_summary`)
 
 
 async def funnels(
@@ -44,6 +45,12 @@ async def funnels(
         )
         result.append(FlowFunnel(flow, started, finished, not_yet, stuck[:3]))
     return result
+
+
+async def may_reload(db: SessionFactory, telegram_user_id: int, now: datetime) -> None:
+    """Checked before the confirm question too: nobody else is even asked."""
+    async with staff_transaction(db) as session:
+        await authorise(session, telegram_user_id, StaffAction.MANAGE_FLOWS, Target(), now)
 
 
 async def reload(

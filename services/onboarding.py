@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,10 +12,12 @@ from core.intents import Awaited, decode_awaited
 from core.invites import InviteState, InviteStatus
 from core.languages import SUPPORTED_LANGUAGES, match_language
 from core.onboarding import CONSENT_TEXT_VERSION, Stage, stage_after_language, stage_on_return
+from core.sites import Contact
+from services.sites import contact_for
 from storage import invites as invite_store
 from storage import persons as person_store
 from storage.db import SessionFactory
-from storage.models import Person
+from storage.models import Invite, Person
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,12 @@ class PersonView:
 
 @dataclass(frozen=True)
 class Arrival:
-    person: PersonView
+    """Where `/start` leaves someone: set up (the menu) or at the language question."""
+
+    language: str
+    ready: bool
     invite: InviteStatus | None  # None: the person came without an invite code
+    accompanied_by: Contact | None = None  # who follows them, from a referent's valid link
 
 
 @dataclass(frozen=True)
@@ -54,22 +60,35 @@ class Refusal:
 async def arrive(
     db: SessionFactory, visitor: Visitor, payload: str | None, now: datetime, default: str
 ) -> Arrival:
-    """`/start`: onboarding starts over unless the person is already set up."""
+    """`/start`: onboarding starts over unless the person is already set up.
+
+    Someone new is stored only when a valid invite link must be kept for them (it is
+    single-use); otherwise nothing is written before they choose a language."""
     async with db.begin() as session:
-        person = await _find_or_add(session, visitor, now, default)
+        status, invite = await _read_invite(session, payload, now) if payload else (None, None)
+        person = await person_store.find_person(session, visitor.telegram_user_id)
+        if person is None and invite is None:
+            return Arrival(match_language(visitor.telegram_language, default), False, status)
+        if person is None:
+            person = await _add(session, visitor, now, default)
+        else:
+            _seen(person, now)
         view = await _view(session, person)
         if not view.ready:
             person.onboarding_stage = Stage.LANGUAGE
-            view = replace(view, stage=Stage.LANGUAGE)
-        invite = await _take_invite(session, person, payload, now) if payload else None
-        return Arrival(view, invite)
+        accompanied_by = None
+        if invite is not None:
+            _attach(person, invite, now)
+            accompanied_by = await contact_for(session, person)
+        return Arrival(person.language, view.ready, status, accompanied_by)
 
 
-async def visit(db: SessionFactory, visitor: Visitor, now: datetime, default: str) -> PersonView:
-    """Any other interaction: find (or start) the person and where they are."""
+async def visit(db: SessionFactory, visitor: Visitor, now: datetime) -> PersonView | None:
+    """Any other interaction: the person and where they are; None for someone the bot
+    keeps nothing about (nothing is stored for them: see `choose_language`)."""
     async with db.begin() as session:
-        person = await _find_or_add(session, visitor, now, default)
-        return await _view(session, person)
+        person = await seen_person(session, visitor, now)
+        return None if person is None else await _view(session, person)
 
 
 async def choose_language(
@@ -112,12 +131,18 @@ async def _find_or_add(
 ) -> Person:
     person = await person_store.find_person(session, visitor.telegram_user_id)
     if person is None:
-        language = match_language(visitor.telegram_language, default)
-        return await person_store.add_person(
-            session, visitor.telegram_user_id, language, Stage.LANGUAGE, now
-        )
+        return await _add(session, visitor, now, default)
     _seen(person, now)
     return person
+
+
+async def _add(session: AsyncSession, visitor: Visitor, now: datetime, default: str) -> Person:
+    """The first row about someone: only what the language question needs. It is erased
+    with everything else if they never agree (`services.privacy.forget_undecided`)."""
+    language = match_language(visitor.telegram_language, default)
+    return await person_store.add_person(
+        session, visitor.telegram_user_id, language, Stage.LANGUAGE, now
+    )
 
 
 def _seen(person: Person, now: datetime) -> None:
@@ -152,21 +177,24 @@ async def _view(session: AsyncSession, person: Person) -> PersonView:
     )
 
 
-async def _take_invite(
-    session: AsyncSession, person: Person, payload: str, now: datetime
-) -> InviteStatus:
-    """Keep a valid code on the person for the features that act on it; say what happened."""
+async def _read_invite(
+    session: AsyncSession, payload: str, now: datetime
+) -> tuple[InviteStatus, Invite | None]:
+    """What became of the link, and its row when it is a valid person invite."""
     if not invite_rules.is_well_formed(payload):
-        return InviteStatus.UNKNOWN
+        return InviteStatus.UNKNOWN, None
     invite = await invite_store.find_invite(session, invite_rules.hash_code(payload))
     state = InviteState(invite.expires_at, invite.used_at) if invite else None
     status = invite_rules.invite_status(state, now)
     if invite is not None and invite.purpose != "person":
-        return InviteStatus.UNKNOWN  # a staff invite is not for a person's account
-    if invite is not None and status is InviteStatus.VALID:
-        invite.used_at = now
-        person.invite_id = invite.id
-        person.site_id = invite.site_id
-        person.referent_id = invite.created_by_id
-        person.referent_note, invite.name = invite.name, None  # the note moves to the person
-    return status
+        return InviteStatus.UNKNOWN, None  # a staff invite is not for a person's account
+    return status, invite if status is InviteStatus.VALID else None
+
+
+def _attach(person: Person, invite: Invite, now: datetime) -> None:
+    """Keep a valid code on the person for the features that act on it."""
+    invite.used_at = now
+    person.invite_id = invite.id
+    person.site_id = invite.site_id
+    person.referent_id = invite.created_by_id
+    person.referent_note, invite.name = invite.name, None  # the note moves to the person

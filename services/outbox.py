@@ -20,18 +20,27 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.delivery import Failure, GiveUp, Park, RetryAt, after_failure
+from core.meetings import MeetingStatus, NotifyLevel, reminder_still_due, staff_wants
 from core.notices import (
+    BookingInvitation,
+    InvitationUnused,
+    MeetingReminder,
     Notice,
     PersonUnreachable,
     Recipient,
     ToFormerPerson,
     ToPerson,
     ToStaff,
+    discreetly,
     from_payload,
+    meeting_of,
     to_payload,
+    waits_for_staff,
 )
+from core.reminders import outdated
 from flows.engine import Progress
 from flows.engine import Status as ProgressStatus
+from storage import meetings as meeting_store
 from storage import outbox as outbox_store
 from storage import persons as person_store
 from storage import progress as progress_store
@@ -49,6 +58,8 @@ LEASE = timedelta(minutes=5)  # a claimed message not settled by then is tried a
 BATCH = 30  # about one second of Telegram's budget
 SEND_MARGIN = timedelta(seconds=30)  # a claim this close to its end is left, not sent
 KEEP_SETTLED = timedelta(days=30)  # delivery records are kept this long, then forgotten
+
+UTC_ZONE = ZoneInfo("UTC")  # a recipient without a site
 
 
 @dataclass(frozen=True)
@@ -78,12 +89,25 @@ class Delivery:
         return now < self.lease - SEND_MARGIN
 
 
-async def queue(session: AsyncSession, notices: Iterable[Notice], now: datetime) -> None:
-    """Write notices to the outbox, inside the caller's transaction."""
+async def queue(
+    session: AsyncSession, notices: Iterable[Notice], now: datetime, at: datetime | None = None
+) -> None:
+    """Write notices to the outbox, inside the caller's transaction; sent from `at` (a
+    meeting's reminder) or as soon as possible. A notice about a meeting names it in its
+    row: the meeting's message log, and what its cancellation drops."""
     for notice in notices:
         kind, data = to_payload(notice)
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
-        await outbox_store.add(session, now, kind=kind, payload=payload, **_columns(notice.to))
+        about = meeting_of(notice)
+        await outbox_store.add(
+            session,
+            now,
+            kind=kind,
+            payload=payload,
+            meeting_id=about.meeting_id if about and about.meeting_id else None,
+            next_attempt_at=at or now,
+            **_columns(notice.to),
+        )
 
 
 async def release_claims(db: SessionFactory) -> int:
@@ -274,7 +298,7 @@ async def _delivery(
     address = await _address(session, row)
     if address is None:
         return None
-    chat_id, language, zone = address
+    chat_id, language, zone = address.chat_id, address.language, address.zone
     message: Notice | DueReminder | None
     if row.kind == REMINDER:
         message = await _due_reminder(session, row, now, zone, progress)
@@ -282,9 +306,43 @@ async def _delivery(
         message = from_payload(
             row.kind, json.loads(row.payload), _recipient(row, chat_id, language)
         )
+        message = discreetly(message, address.discreet) if message is not None else None
+        if message is not None and not _staff_wants(address, message, now):
+            return None
     if message is None:
         return None
+    if isinstance(message, MeetingReminder) and not await _meeting_still_due(session, message, now):
+        return None
+    if await _invitation_answered(session, message):
+        return None
     return Delivery(row.id, chat_id, language, zone, message, lease)
+
+
+async def _invitation_answered(session: AsyncSession, message: Notice | DueReminder) -> bool:
+    """An invitation's follow-ups are pointless once the person booked a meeting."""
+    match message:
+        case BookingInvitation(to=ToPerson(person_id=person_id), since=since, follow_up=True):
+            return await meeting_store.created_since(
+                session, person_id, datetime.fromisoformat(since)
+            )
+        case InvitationUnused(person_id=person_id, since=since):
+            return await meeting_store.created_since(
+                session, person_id, datetime.fromisoformat(since)
+            )
+        case _:
+            return False
+
+
+async def _meeting_still_due(
+    session: AsyncSession, message: MeetingReminder, now: datetime
+) -> bool:
+    """A meeting's reminder, re-checked just before it goes: the meeting stands, at the
+    announced time, and has not started."""
+    meeting = await meeting_store.get_meeting(session, message.meeting.meeting_id)
+    if meeting is None:
+        return False
+    announced = datetime.fromisoformat(message.meeting.starts_at)
+    return reminder_still_due(MeetingStatus(meeting.status), meeting.starts_at, announced, now)
 
 
 def _recipient(row: OutboxMessage, chat_id: int, language: str) -> Recipient:
@@ -295,23 +353,44 @@ def _recipient(row: OutboxMessage, chat_id: int, language: str) -> Recipient:
     return ToFormerPerson(chat_id, language)
 
 
-async def _address(
-    session: AsyncSession, row: OutboxMessage
-) -> tuple[int, str, ZoneInfo | None] | None:
+@dataclass(frozen=True)
+class _Address:
+    """Where a message goes and how it is said: the language, the zone, the person's
+    discreet mode, the staff member's notification level."""
+
+    chat_id: int
+    language: str
+    zone: ZoneInfo | None
+    discreet: bool = False
+    level: NotifyLevel = NotifyLevel.ALL
+
+
+async def _address(session: AsyncSession, row: OutboxMessage) -> _Address | None:
     if row.person_id is not None:
         person = await person_store.get_person(session, row.person_id)
         if person is None:
             return None
         zone = await site_store.timezone_of(session, person.site_id)
-        return person.telegram_user_id, person.language, ZoneInfo(zone) if zone else None
+        where = ZoneInfo(zone) if zone else None
+        return _Address(person.telegram_user_id, person.language, where, person.discreet)
     if row.staff_id is not None:
         member = await staff_store.get_staff(session, row.staff_id)
         if member is None or member.deactivated_at is not None:
             return None
-        return member.telegram_user_id, member.language, None
+        level = NotifyLevel(member.notify_level)
+        return _Address(member.telegram_user_id, member.language, None, level=level)
     if row.chat_id is not None and row.language is not None:
-        return row.chat_id, row.language, None
+        return _Address(row.chat_id, row.language, None)
     return None
+
+
+def _staff_wants(address: _Address, message: Notice, now: datetime) -> bool:
+    """A staff member's notification level, applied to messages about meetings."""
+    facts = meeting_of(message)
+    if facts is None:
+        return True
+    start = datetime.fromisoformat(facts.starts_at)
+    return staff_wants(address.level, waits_for_staff(message), start, now, ZoneInfo(facts.zone))
 
 
 async def _due_reminder(
@@ -327,9 +406,8 @@ async def _due_reminder(
     reminder = await reminder_store.get(session, row.reminder_id) if row.reminder_id else None
     if reminder is None or reminder.cancelled_at is not None:
         return None
-    today = now.astimezone(zone).date() if zone else now.date()
-    if reminder.deadline_on is not None and reminder.deadline_on < today:
-        return None  # never a reminder of a date already past
+    if outdated(reminder.deadline_on, now, zone or UTC_ZONE):
+        return None  # never a reminder of a date already past (queued, then held up)
     where = progress.get((reminder.person_id, reminder.flow_id))
     if not still_useful(ReminderKind(reminder.kind), reminder.step_id, where):
         return None

@@ -23,6 +23,7 @@ from services.onboarding import Visitor
 from storage import counts, rounds
 from storage import help_requests as help_store
 from storage import invites as invite_store
+from storage import meetings as meeting_store
 from storage import persons as person_store
 from storage import progress as progress_store
 from storage import referent_changes as change_store
@@ -35,6 +36,8 @@ from storage.models import Person
 WARN_BEFORE_ERASURE = timedelta(days=30)
 STAFF_RETENTION = timedelta(days=365)
 FORGET_INVITES_AFTER = timedelta(days=30)
+# Someone who chose a language but never agreed is forgotten after this long without a word.
+FORGET_UNDECIDED_AFTER = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,9 @@ class ConsentGiven:
 @dataclass(frozen=True)
 class Sharing:
     areas: tuple[Area, ...]
+    granted_at: datetime
     expires_at: datetime | None
+    end_reminder_sent_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -72,10 +77,29 @@ class RoundDone:
 
 
 @dataclass(frozen=True)
+class MeetingHeld:
+    """A meeting booked, moved, held, missed or cancelled: what, when, where, with whom."""
+
+    kind: str
+    starts_at: datetime
+    place: str
+    status: str
+    with_staff: str | None
+
+
+@dataclass(frozen=True)
 class ReminderToCome:
     flow: str
     kind: str
     due_at: datetime
+
+
+@dataclass(frozen=True)
+class ReminderSent:
+    flow: str
+    kind: str
+    step: str | None
+    sent_at: datetime
 
 
 @dataclass(frozen=True)
@@ -84,6 +108,7 @@ class HelpAsked:
     step: str
     reason: str
     at: datetime
+    status: str  # "pending" until the hand-off feature routes it to someone
 
 
 @dataclass(frozen=True)
@@ -114,6 +139,10 @@ class PersonExport:
     help_requests: tuple[HelpAsked, ...]
     staff_accesses: tuple[StaffAccess, ...]
     finished_rounds: tuple[RoundDone, ...] = ()  # each time a procedure reached its end
+    reminders_sent: tuple[ReminderSent, ...] = ()
+    meetings: tuple[MeetingHeld, ...] = ()
+    discreet: bool = False  # reminders without place or reason
+    accepts_calls: bool = False  # phone meetings as Telegram calls
 
     def as_json(self) -> str:
         return json.dumps(_plain(self), ensure_ascii=False, indent=2)
@@ -141,7 +170,8 @@ async def export(db: SessionFactory, visitor: Visitor) -> PersonExport | None:
         if person is None:
             return None
         site, referent = await person_store.site_and_referent(session, person)
-        grant = sharing_store.grant_of(await sharing_store.find(session, person.id))
+        grant_row = await sharing_store.find(session, person.id)
+        grant = sharing_store.grant_of(grant_row)
         return PersonExport(
             telegram_user_id=person.telegram_user_id,
             language=person.language,
@@ -156,8 +186,13 @@ async def export(db: SessionFactory, visitor: Visitor) -> PersonExport | None:
                 for c in await person_store.consents_of(session, person.id)
             ),
             sharing=None
-            if grant is None
-            else Sharing(tuple(sorted(grant.areas)), grant.expires_at),
+            if grant is None or grant_row is None
+            else Sharing(
+                tuple(sorted(grant.areas)),
+                grant_row.granted_at,
+                grant.expires_at,
+                grant_row.reminded_at,
+            ),
             referent_change_requests=tuple(
                 ChangeRequest(r.requested_at, r.handled_at)
                 for r in await change_store.of_person(session, person.id)
@@ -171,7 +206,7 @@ async def export(db: SessionFactory, visitor: Visitor) -> PersonExport | None:
                 for r in await reminder_store.to_come(session, person.id)
             ),
             help_requests=tuple(
-                HelpAsked(h.flow_id, h.step_id, h.reason, h.created_at)
+                HelpAsked(h.flow_id, h.step_id, h.reason, h.created_at, h.status)
                 for h in await help_store.of_person(session, person.id)
             ),
             staff_accesses=tuple(
@@ -182,17 +217,47 @@ async def export(db: SessionFactory, visitor: Visitor) -> PersonExport | None:
                 RoundDone(r.flow_id, r.ending, r.started_on, r.finished_on)
                 for r in await rounds.of_person(session, person.id)
             ),
+            reminders_sent=tuple(
+                ReminderSent(r.flow_id, r.kind, r.step_id, r.sent_at)
+                for r in await person_store.reminders_sent(session, person.id)
+                if r.sent_at is not None
+            ),
+            meetings=tuple(
+                MeetingHeld(m.type_name, m.starts_at, m.place_label, m.status, name)
+                for m, name in await meeting_store.of_person_with_staff(session, person.id)
+            ),
+            discreet=person.discreet,
+            accepts_calls=person.accepts_calls,
         )
 
 
-async def erase(db: SessionFactory, visitor: Visitor, now: datetime) -> bool:
-    """Delete the person and everything attached; only an anonymous count remains."""
+@dataclass(frozen=True)
+class Erased:
+    """What the person is told after erasure: whose link with them ended, if anyone's."""
+
+    referent: str | None
+
+
+async def referent_of(db: SessionFactory, visitor: Visitor) -> str | None:
+    """The first name of whoever accompanies the person, to say that this link would end."""
     async with db.begin() as session:
         person = await person_store.find_person(session, visitor.telegram_user_id)
         if person is None:
-            return False
+            return None
+        _, referent = await person_store.site_and_referent(session, person)
+        return referent.display_name if referent else None
+
+
+async def erase(db: SessionFactory, visitor: Visitor, now: datetime) -> Erased | None:
+    """Delete the person and everything attached; only anonymous counts remain.
+    None: there was nothing to erase."""
+    async with db.begin() as session:
+        person = await person_store.find_person(session, visitor.telegram_user_id)
+        if person is None:
+            return None
+        _, referent = await person_store.site_and_referent(session, person)
         await erase_person(session, person, now, "erased_on_request")
-        return True
+        return Erased(referent.display_name if referent else None)
 
 
 async def erase_person(session: AsyncSession, person: Person, now: datetime, reason: str) -> None:
@@ -218,6 +283,10 @@ async def housekeeping(db: SessionFactory, now: datetime, retention_months: int)
             goodbye = ToFormerPerson(person.telegram_user_id, person.language)
             notices.append(RetentionErased(goodbye))
             await erase_person(session, person, now, "erased_after_inactivity")
+        for person in await person_store.undecided_seen_before(
+            session, now - FORGET_UNDECIDED_AFTER
+        ):
+            await erase_person(session, person, now, "left_before_consent")
         notices += await _remind_sharing_ends(session, now)
         await staff_store.delete_deactivated_before(session, now - STAFF_RETENTION)
         await invite_store.delete_expired_before(session, now - FORGET_INVITES_AFTER)

@@ -7,6 +7,7 @@ anonymous funnel. Nothing here knows Telegram, button data or SQL.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.intents import AwaitDate, Name, encode
 from core.reminders import due_at
+from core.sites import Contact
 from flows import deadlines as deadline_rules
 from flows import engine
 from flows.catalog import FlowCatalog
@@ -34,6 +36,7 @@ from flows.engine import (
 )
 from flows.model import Ending, Flow, Step
 from services.onboarding import Visitor
+from services.sites import contact_of
 from storage import funnel, rounds
 from storage import help_requests as help_store
 from storage import persons as person_store
@@ -63,11 +66,17 @@ Problem = EngineError | StepProblem
 
 @dataclass(frozen=True)
 class StepView:
+    """A step as the person is on it; `dates` are the flow's named dates (answers and
+    deadlines) its text may show, `today` where the person lives ("tomorrow")."""
+
     flow: Flow
     step: Step
     progress: Progress
     number: int
     total: int
+    today: date
+    dates: Mapping[str, date] = field(default_factory=dict)
+    followed: bool = False  # the person has a referent: "with my referent" is offered
 
 
 @dataclass(frozen=True)
@@ -88,8 +97,7 @@ class Acted:
     help_requested: HelpRequested | None = None
     follow_up: date | None = None
     finished: Ending | None = None  # the flow ended with this tap: how
-    referent_name: str | None = None
-    site_name: str | None = None
+    contact: Contact = field(default_factory=Contact)  # whom to reach, said with help
 
 
 @dataclass(frozen=True)
@@ -177,7 +185,7 @@ async def open_flow(
         if kept.status is Status.PAUSED:
             kept = engine.apply(flow, kept, engine.Resume(), today).progress
         await _save(session, person, row, kept, now)
-        return _view(flow, kept)
+        return _view(flow, kept, today, await _followed(session, person))
 
 
 async def restart(
@@ -217,21 +225,30 @@ async def answer_typed_date(
     asked: AwaitDate,
     flow: Flow,
     text: str,
+    months: Mapping[str, int],
     now: datetime,
     default_zone: ZoneInfo,
 ) -> Acted:
-    """The date the person typed for the step they are on; asked again when unreadable."""
+    """The date the person typed for the step they are on, in numbers or in words (with
+    the month names of their language, `months`); asked again when unreadable."""
     async with db.begin() as session:
         person = await person_store.find_person(session, visitor.telegram_user_id)
-        parsed = parse_typed_date(text)
+        parsed = parse_typed_date(text, months)
         if isinstance(parsed, date):
             if person is not None:
                 person.awaiting = None
             event = engine.AnswerDate(parsed)
             return await _act(session, person, flow, None, event, now, default_zone)
-        if person is not None:
-            person.awaiting = encode(asked)
-        return Acted(flow, None, StepProblem.INVALID_DATE)
+        if person is None:
+            return Acted(flow, None, StepProblem.NOT_STARTED)
+        person.awaiting = encode(asked)
+        row = await progress_store.find(session, person.id, flow.id)
+        progress = _current(flow, row) if row is not None else None
+        if progress is None:
+            return Acted(flow, None, StepProblem.NOT_STARTED)
+        today = now.astimezone(await _zone_of(session, person, default_zone)).date()
+        view = _view(flow, progress, today, await _followed(session, person))
+        return Acted(flow, view, StepProblem.INVALID_DATE)
 
 
 async def _act(
@@ -249,16 +266,18 @@ async def _act(
     progress = _current(flow, row)
     if progress is None:
         return Acted(flow, None, StepProblem.FLOW_CHANGED)
-    is_check = isinstance(event, engine.CheckResult)
-    if not is_check and on_step not in {None, progress.current}:
-        return Acted(flow, _view(flow, progress), StepProblem.OLD_BUTTON)
     zone = await _zone_of(session, person, default_zone)
     today = now.astimezone(zone).date()
+    is_check = isinstance(event, engine.CheckResult)
+    if not is_check and on_step not in {None, progress.current}:
+        followed = await _followed(session, person)
+        return Acted(flow, _view(flow, progress, today, followed), StepProblem.OLD_BUTTON)
     if progress.status is Status.PAUSED and not isinstance(event, _KEPT_PAUSED):
         progress = engine.apply(flow, progress, engine.Resume(), today).progress  # back to it
     outcome = engine.apply(flow, progress, event, today)
     if outcome.error is not None:
-        return Acted(flow, _view(flow, outcome.progress), outcome.error)
+        followed = await _followed(session, person)
+        return Acted(flow, _view(flow, outcome.progress, today, followed), outcome.error)
     await _save(session, person, row, outcome.progress, now)
     return await _effects(
         session, person, flow, progress, outcome.progress, outcome.effects, now, zone
@@ -304,12 +323,11 @@ async def _effects(
     site, referent = await person_store.site_and_referent(session, person)
     return Acted(
         flow,
-        _view(flow, after),
+        _view(flow, after, today, referent is not None),
         help_requested=help_requested,
         follow_up=follow_up,
         finished=finished,
-        referent_name=referent.display_name if referent else None,
-        site_name=site.name if site else None,
+        contact=contact_of(site, referent),
     )
 
 
@@ -359,7 +377,7 @@ async def journey(
             if deadline_flow
             else None
         )
-        if deadline_flow is not None and rule is not None:
+        if deadline_flow is not None and rule is not None and rule.text is not None:
             upcoming.append(Upcoming(deadline_flow, rule.text, day))
     return Journey(finished, going, steps_done, upcoming[:5])
 
@@ -381,7 +399,8 @@ async def current_view(
         if person is None or progress is None or progress.current != on_step:
             return None
         today = now.astimezone(await _zone_of(session, person, default_zone)).date()
-    return _view(flow, progress), today
+        followed = await _followed(session, person)
+    return _view(flow, progress, today, followed), today
 
 
 async def await_typed_date(db: SessionFactory, visitor: Visitor, flow: Flow) -> None:
@@ -407,10 +426,12 @@ async def _start(
     now: datetime,
     today: date,
 ) -> StepView:
-    progress = engine.start(flow, today)
+    earlier = progress_store.read(row) if row is not None else None
+    # A new round or a restart keeps the way chosen before: it is asked once.
+    progress = engine.start(flow, today, earlier.mode if earlier is not None else None)
     await _save(session, person, row, progress, now)
     await _funnel(session, flow, progress.current, FunnelEvent.ENTERED, today)
-    return _view(flow, progress)
+    return _view(flow, progress, today, await _followed(session, person))
 
 
 async def _zone_of(session: AsyncSession, person: Person, default: ZoneInfo) -> ZoneInfo:
@@ -419,11 +440,18 @@ async def _zone_of(session: AsyncSession, person: Person, default: ZoneInfo) -> 
     return ZoneInfo(zone) if zone else default
 
 
-def _view(flow: Flow, progress: Progress) -> StepView:
+def _view(flow: Flow, progress: Progress, today: date, followed: bool) -> StepView:
     step = flow.step(progress.current)
     assert step is not None
     number, total = engine.position(flow, progress)
-    return StepView(flow, step, progress, number, total)
+    dates = deadline_rules.named_dates(flow, progress.answers, today)
+    return StepView(flow, step, progress, number, total, today, dates, followed)
+
+
+async def _followed(session: AsyncSession, person: Person) -> bool:
+    """Whether someone follows the person (a deactivated referent follows nobody)."""
+    _, referent = await person_store.site_and_referent(session, person)
+    return referent is not None
 
 
 def _current(flow: Flow, row: FlowProgress) -> Progress | None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.reminders import WEEK, when_allowed
+from core.reminders import WEEK, outdated, when_allowed
 from services import outbox
 from storage import persons as person_store
 from storage import reminders as reminder_store
@@ -71,6 +71,9 @@ async def _queue_batch(
         history = sent.setdefault(person_id, [])
         for row in by_person[person_id]:
             allowed = when_allowed(now, zone, history)
+            if outdated(row.deadline_on, allowed, zone):  # its day is over, or would be
+                row.cancelled_at = now
+                continue
             if allowed > now:
                 row.due_at = allowed
                 continue

@@ -1,4 +1,4 @@
-"""Creating and finding sites (the shell bootstraps them; persons pick one)."""
+"""Creating, editing and finding sites (the shell bootstraps them; persons pick one)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.sites import HOLIDAY_REGIONS, SiteSummary
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.sites import HOLIDAY_REGIONS, Contact, first_name, normalise_phone, postal_address
+from storage import persons as person_store
 from storage import sites as site_store
 from storage.db import SessionFactory
+from storage.models import Person, Site, StaffMember
 
 
 class SiteError(ValueError):
@@ -21,6 +25,25 @@ class SiteView:
     name: str
     timezone: str
     holiday_region: str
+    address: str | None = None
+    town: str | None = None
+    postcode: str | None = None
+    office_hours: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class SiteChanges:
+    """What `site edit` changes: None keeps a field, "" clears an optional one."""
+
+    name: str | None = None
+    timezone: str | None = None
+    holiday_region: str | None = None
+    address: str | None = None
+    town: str | None = None
+    postcode: str | None = None
+    office_hours: str | None = None
+    phone: str | None = None
 
 
 async def create_site(
@@ -34,16 +57,12 @@ async def create_site(
     town: str | None = None,
     postcode: str | None = None,
     office_hours: str | None = None,
+    phone: str | None = None,
 ) -> SiteView:
-    name = " ".join(name.split())
-    if not name:
-        raise SiteError("--name is empty")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SiteError(f"--timezone {timezone!r} is not a time zone (e.g. Europe/Paris)") from None
-    if holiday_region not in HOLIDAY_REGIONS:
-        raise SiteError(f"--holidays must be one of: {', '.join(HOLIDAY_REGIONS)}")
+    name = _valid_name(name)
+    _check_timezone(timezone)
+    _check_holidays(holiday_region)
+    phone = _valid_phone(phone) if phone else None
     async with db.begin() as session:
         if await site_store.find_site(session, name) is not None:
             raise SiteError(f"a site named {name!r} exists already")
@@ -53,28 +72,119 @@ async def create_site(
             timezone=timezone,
             holiday_region=holiday_region,
             now=now,
-            address=address,
-            town=town,
-            postcode=postcode,
-            office_hours=office_hours,
+            address=_optional(address),
+            town=_optional(town),
+            postcode=_optional(postcode),
+            office_hours=_optional(office_hours),
+            phone=phone,
         )
-        await site_store.add_meeting_place(session, site.id, "office", address or name)
-        await site_store.add_meeting_place(session, site.id, "phone", "")
-        await site_store.add_meeting_place(session, site.id, "video", "")
-        return SiteView(site.id, site.name, site.timezone, site.holiday_region)
+        await site_store.add_meeting_place(session, site.id, "office", address or name, timezone)
+        await site_store.add_meeting_place(session, site.id, "phone", "", timezone)
+        await site_store.add_meeting_place(session, site.id, "video", "", timezone)
+        return _view(site)
 
 
-async def site_summaries(db: SessionFactory) -> list[SiteSummary]:
+async def edit_site(db: SessionFactory, name_or_id: str, changes: SiteChanges) -> SiteView:
+    """Change what a site shows persons (its address, hours, phone) or its settings; the
+    fields not given stay as they are."""
     async with db.begin() as session:
-        return [
-            SiteSummary(s.id, s.name, s.town, s.postcode)
-            for s in await site_store.all_sites(session)
-        ]
+        site = await site_store.find_site(session, name_or_id)
+        if site is None:
+            raise SiteError(f"no site {name_or_id!r} (see `python bot.py site list`)")
+        if changes.name is not None:
+            name = _valid_name(changes.name)
+            same = await site_store.find_site(session, name)
+            if same is not None and same.id != site.id:
+                raise SiteError(f"a site named {name!r} exists already")
+            site.name = name
+        if changes.timezone is not None:
+            site.timezone = _check_timezone(changes.timezone)
+        if changes.holiday_region is not None:
+            site.holiday_region = _check_holidays(changes.holiday_region)
+        if changes.phone is not None:
+            site.phone = _valid_phone(changes.phone) if changes.phone.strip() else None
+        if changes.address is not None:
+            site.address = _optional(changes.address)
+        if changes.town is not None:
+            site.town = _optional(changes.town)
+        if changes.postcode is not None:
+            site.postcode = _optional(changes.postcode)
+        if changes.office_hours is not None:
+            site.office_hours = _optional(changes.office_hours)
+        return _view(site)
+
+
+async def all_sites(db: SessionFactory) -> list[SiteView]:
+    """Every site with all it shows persons, for `site list`."""
+    async with db.begin() as session:
+        return [_view(s) for s in await site_store.all_sites(session)]
 
 
 async def find_site(db: SessionFactory, name_or_id: str) -> SiteView | None:
     async with db.begin() as session:
         site = await site_store.find_site(session, name_or_id)
-        if site is None:
-            return None
-        return SiteView(site.id, site.name, site.timezone, site.holiday_region)
+        return _view(site) if site is not None else None
+
+
+def contact_of(site: Site | None, referent: StaffMember | None) -> Contact:
+    """Whom a person can reach, from their site and referent (either may be None)."""
+    return Contact(
+        referent=first_name(referent.display_name) if referent else None,
+        site=site.name if site else None,
+        address=postal_address(site.address, site.postcode, site.town) if site else None,
+        hours=site.office_hours if site else None,
+        phone=site.phone if site else None,
+    )
+
+
+async def contact_for(session: AsyncSession, person: Person) -> Contact:
+    """The person's contact, inside a use case's transaction ("Je bloque", arrival)."""
+    return contact_of(*await person_store.site_and_referent(session, person))
+
+
+def _view(site: Site) -> SiteView:
+    return SiteView(
+        site.id,
+        site.name,
+        site.timezone,
+        site.holiday_region,
+        site.address,
+        site.town,
+        site.postcode,
+        site.office_hours,
+        site.phone,
+    )
+
+
+def _valid_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise SiteError("--name is empty")
+    return name
+
+
+def _check_timezone(timezone: str) -> str:
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SiteError(f"--timezone {timezone!r} is not a time zone (e.g. Europe/Paris)") from None
+    return timezone
+
+
+def _check_holidays(region: str) -> str:
+    if region not in HOLIDAY_REGIONS:
+        raise SiteError(f"--holidays must be one of: {', '.join(HOLIDAY_REGIONS)}")
+    return region
+
+
+def _valid_phone(text: str) -> str:
+    phone = normalise_phone(text)
+    if phone is None:
+        raise SiteError(f"--phone {text!r} is not a phone number (e.g. 02 40 00 00 00)")
+    return phone
+
+
+def _optional(text: str | None) -> str | None:
+    """Spaces tidied; an empty text is no value (how `site edit` clears a field)."""
+    tidy = " ".join(text.split()) if text else ""
+    return tidy or None

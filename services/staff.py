@@ -329,7 +329,27 @@ async def change_options(
     ]
 
 
-NOTE_LENGTH = 40
+NOTE_LENGTH = 80  # what `invites.name` and `persons.referent_note` hold
+
+
+@dataclass(frozen=True)
+class NoteSaved:
+    """The note as stored; `shortened` when the text was longer, so that the referent is
+    told what was kept instead of finding it cut later."""
+
+    note: str | None
+    shortened: bool
+
+
+def clean_note(text: str) -> NoteSaved:
+    """One line, at most NOTE_LENGTH characters (cut at a word when there is one)."""
+    words = " ".join(text.split())
+    if len(words) <= NOTE_LENGTH:
+        return NoteSaved(words or None, shortened=False)
+    cut = words[: NOTE_LENGTH - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return NoteSaved(cut.rstrip() + "…", shortened=True)
 
 
 async def ask_for_note(db: SessionFactory, telegram_user_id: int, invite_id: int) -> bool:
@@ -343,19 +363,31 @@ async def ask_for_note(db: SessionFactory, telegram_user_id: int, invite_id: int
         return True
 
 
-async def take_note(db: SessionFactory, telegram_user_id: int, asked: AwaitNote, text: str) -> bool:
-    """Store the typed note the staff member was asked for; False when it no longer fits
+async def take_note(
+    db: SessionFactory, telegram_user_id: int, asked: AwaitNote, text: str
+) -> NoteSaved | None:
+    """Store the typed note the staff member was asked for; None when it no longer fits
     (the invite was used, or is not theirs)."""
     async with db.begin() as session:
         member = await staff_store.find_staff(session, telegram_user_id)
         if member is None:
-            return False
+            return None
         member.awaiting = None
         invite = await get_invite(session, asked.invite)
         if invite is None or not _own_unused_person_invite(invite, member):
-            return False
-        invite.name = " ".join(text.split())[:NOTE_LENGTH] or None
-        return True
+            return None
+        saved = clean_note(text)
+        invite.name = saved.note
+        return saved
+
+
+async def stop_waiting(db: SessionFactory, telegram_user_id: int) -> None:
+    """The staff member cancelled what they were asked to type: their next text is not
+    taken for it."""
+    async with db.begin() as session:
+        member = await staff_store.find_staff(session, telegram_user_id)
+        if member is not None:
+            member.awaiting = None
 
 
 def _own_unused_person_invite(invite: Invite, member: StaffMember) -> bool:

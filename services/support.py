@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.intents import AwaitSiteSearch, encode
 from core.notices import ChangeRequested, ToStaff
-from core.sites import SiteSummary
+from core.sites import Contact, SiteSummary
 from core.sites import search as search_sites
 from services import outbox
 from services.onboarding import Visitor
+from services.sites import contact_for, contact_of
 from storage import persons as person_store
 from storage import referent_changes as change_store
 from storage import sites as site_store
@@ -27,6 +28,15 @@ class Support:
     site_name: str | None
     referent_name: str | None
     change_pending: bool
+    contact: Contact = field(default_factory=Contact)  # the site's address, hours, phone
+
+
+async def my_contact(db: SessionFactory, visitor: Visitor) -> Contact:
+    """Whom the person writing can reach; nobody in particular for someone the bot does
+    not know (the help page works before consent, and for staff): creates nothing."""
+    async with db.begin() as session:
+        person = await person_store.find_person(session, visitor.telegram_user_id)
+        return Contact() if person is None else await contact_for(session, person)
 
 
 async def my_support(db: SessionFactory, visitor: Visitor) -> Support | None:
@@ -41,6 +51,7 @@ async def my_support(db: SessionFactory, visitor: Visitor) -> Support | None:
             site.name if site else None,
             referent.display_name if referent else None,
             pending is not None,
+            contact_of(site, referent),
         )
 
 
@@ -79,7 +90,11 @@ async def choose_site(db: SessionFactory, visitor: Visitor, site_id: int) -> Sup
         _, referent = await person_store.site_and_referent(session, person)
         pending = await change_store.pending_of(session, person.id)
         return Support(
-            site.id, site.name, referent.display_name if referent else None, pending is not None
+            site.id,
+            site.name,
+            referent.display_name if referent else None,
+            pending is not None,
+            contact_of(site, referent),
         )
 
 

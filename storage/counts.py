@@ -1,4 +1,5 @@
-"""Anonymous counts that survive erasure (persons erased per site and month), nothing else."""
+"""Anonymous counts that survive erasure, nothing else: persons erased, and staff accesses
+to erased persons, per site and month (`docs/decisions/0008-privacy-minimisation.md`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import AnonymousCount
 
 
-async def increment(session: AsyncSession, key: str, site_id: int | None, period: str) -> None:
+async def increment(
+    session: AsyncSession, key: str, site_id: int | None, period: str, by: int = 1
+) -> None:
     row = await session.scalar(
         select(AnonymousCount).where(
             AnonymousCount.key == key,
@@ -19,6 +22,6 @@ async def increment(session: AsyncSession, key: str, site_id: int | None, period
         )
     )
     if row is None:
-        session.add(AnonymousCount(key=key, site_id=site_id, period=period, count=1))
+        session.add(AnonymousCount(key=key, site_id=site_id, period=period, count=by))
     else:
-        row.count += 1
+        row.count += by

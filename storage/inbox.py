@@ -11,7 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboxUpdate
 
-MAX_ATTEMPTS = 3  # an update whose handling was cut short this often is given up
+# An update whose handling was cut short this often is given up: a poison update that
+# kills the process each time it runs. Counted per process death while it ran, so it is
+# not 3: a burst of restarts (a deploy loop, the kill -9 run) cuts a backlog of people's
+# taps short several times before it clears, and a tap given up is a tap lost.
+MAX_ATTEMPTS = 5
 
 
 class Turn(StrEnum):

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -60,6 +64,11 @@ class Person(Base):
     awaiting: Mapped[str | None] = mapped_column(String(64))
     # Telegram refused a message: the person blocked the bot (cleared when they write).
     unreachable_at: Mapped[datetime | None]
+    # Discreet mode: messages about meetings name no place, service or reason (a relative
+    # may read the phone), and no calendar file is sent unless asked.
+    discreet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Agreed to be called on Telegram for phone meetings (no phone number is asked).
+    accepts_calls: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ConsentRecord(Base):
@@ -132,18 +141,191 @@ class Site(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     holiday_region: Mapped[str] = mapped_column(String(32))
     office_hours: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))  # shown to persons: a human to call
     created_at: Mapped[datetime]
 
 
 class MeetingPlace(Base):
-    """Where a site meets people: its office, by phone, by video, or outside."""
+    """Where a site meets people: its office, by phone, by video, or outside; in its own
+    time zone (an overseas antenna of a site keeps its own time)."""
 
     __tablename__ = "meeting_places"
+    __table_args__ = (UniqueConstraint("site_id", "key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str | None] = mapped_column(String(40))  # the availability file's name for it
+    kind: Mapped[str] = mapped_column(String(16))  # core.meetings.Mode
     label: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+
+
+class MeetingType(Base):
+    """A kind of meeting a site offers, with its rules (`core.meetings.MeetingKind`)."""
+
+    __tablename__ = "meeting_types"
+    __table_args__ = (UniqueConstraint("site_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    minutes: Mapped[int] = mapped_column(Integer)
+    modes: Mapped[str] = mapped_column(String(80))  # comma-separated core.meetings.Mode
+    notice_minutes: Mapped[int] = mapped_column(Integer)
+    horizon_days: Mapped[int] = mapped_column(Integer)
+    buffer_minutes: Mapped[int] = mapped_column(Integer)
+    cancel_until_minutes: Mapped[int] = mapped_column(Integer)
+    move_until_minutes: Mapped[int] = mapped_column(Integer)
+    referent_only: Mapped[bool] = mapped_column(Boolean)
+    before_text: Mapped[str | None] = mapped_column(Text)
+    after_text: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class Availability(Base):
+    """When a staff member receives: a weekly window (local times at a place), a one-off
+    opening, or an absence (instants)."""
+
+    __tablename__ = "availability"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # weekly | opening | absence
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_places.id", ondelete="CASCADE"), index=True
+    )
+    weekday: Mapped[int | None] = mapped_column(Integer)
+    from_time: Mapped[time | None] = mapped_column(Time)
+    to_time: Mapped[time | None] = mapped_column(Time)
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    why: Mapped[str | None] = mapped_column(String(16))  # an absence's reason
+
+
+class Workshop(Base):
+    """A collective workshop of a site: a day, a place, a number of seats. A person's seat
+    is a meeting of theirs (reminders, calendar file, leaving), numbered so that the
+    database refuses one seat too many."""
+
+    __tablename__ = "workshops"
+    __table_args__ = (UniqueConstraint("site_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_places.id", ondelete="SET NULL")
+    )
+    place_label: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(16))
+    timezone: Mapped[str] = mapped_column(String(64))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    capacity: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class Meeting(Base):
+    """A meeting between a person and a staff member. What it was (type, place, zone) is
+    copied at booking: a place renamed later does not rewrite where a meeting happened."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        Index("ix_meetings_staff_id_starts_at", "staff_id", "starts_at"),
+        Index("ix_meetings_person_id_starts_at", "person_id", "starts_at"),
+        UniqueConstraint("workshop_id", "seat"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL")
+    )
+    type_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_types.id", ondelete="SET NULL"), index=True
+    )
+    type_name: Mapped[str] = mapped_column(String(120))
+    mode: Mapped[str] = mapped_column(String(16))
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_places.id", ondelete="SET NULL"), index=True
+    )
+    place_label: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # core.meetings.MeetingStatus
+    sequence: Mapped[int] = mapped_column(Integer)  # the calendar file's version
+    cancelled_by: Mapped[str | None] = mapped_column(String(16))
+    # A seat at a collective workshop (cleared when the person leaves it).
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    seat: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class MeetingRequest(Base):
+    """None of the proposed times fit: the person's own days and part of the day, and the
+    staff member's answer (a meeting booked, another time offered, or no)."""
+
+    __tablename__ = "meeting_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL"), index=True
+    )
+    type_id: Mapped[int] = mapped_column(ForeignKey("meeting_types.id", ondelete="CASCADE"))
+    place_id: Mapped[int] = mapped_column(ForeignKey("meeting_places.id", ondelete="CASCADE"))
+    moving_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    days: Mapped[str] = mapped_column(String(120))  # ISO dates, comma-separated
+    part_of_day: Mapped[str] = mapped_column(String(16))  # core.meetings.PartOfDay
+    status: Mapped[str] = mapped_column(String(16))  # core.meetings.RequestStatus
+    offered_at: Mapped[datetime | None]  # the start the staff member offered instead
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+
+
+class WaitingEntry(Base):
+    """A person who would come earlier than their meeting: offered a freed time, one
+    person at a time in the order they joined, each offer held for them for a while."""
+
+    __tablename__ = "waiting_list"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(index=True)
+    offers: Mapped[int] = mapped_column(Integer)
+    last_offer_at: Mapped[datetime | None]
+    # The freed time kept for them now: a meeting in status "hold", until `hold_until`.
+    hold_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    hold_until: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class MeetingCell(Base):
+    """One quarter hour of a staff member's time taken by a meeting. The primary key is
+    the guarantee against double booking, the same on SQLite and PostgreSQL: of two
+    persons tapping the same slot at the same moment, the second insert fails."""
+
+    __tablename__ = "meeting_cells"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="CASCADE"), primary_key=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
 
 
 class StaffMember(Base):
@@ -160,6 +342,8 @@ class StaffMember(Base):
     deactivated_at: Mapped[datetime | None]
     # What the bot asked this staff member to type: a `core.intents.Awaited`, encoded.
     awaiting: Mapped[str | None] = mapped_column(String(64))
+    # What they are told about their meetings as it happens: core.meetings.NotifyLevel.
+    notify_level: Mapped[str] = mapped_column(String(8), default="all", server_default="all")
 
 
 class StaffRole(Base):
@@ -344,6 +528,10 @@ class OutboxMessage(Base):
     payload: Mapped[str] = mapped_column(Text)  # the notice's fields, as JSON
     reminder_id: Mapped[int | None] = mapped_column(
         ForeignKey("reminders.id", ondelete="CASCADE"), index=True
+    )
+    # The meeting it is about: its log of messages (and their results) shown to staff.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

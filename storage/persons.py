@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import counts
 from storage.models import (
     AuditEntry,
     ConsentRecord,
     ConsentRefusal,
+    FinishedRound,
     FlowProgress,
     HelpRequest,
+    Invite,
     OutboxMessage,
     Person,
     ReferentChangeRequest,
@@ -62,23 +66,40 @@ async def record_refusal(session: AsyncSession, text_version: str, now: datetime
 
 
 async def delete_person(session: AsyncSession, person_id: int) -> None:
-    """Every row about the person, deleted explicitly rather than left to cascades, and the
-    audit log's references cleared: the one way a person is erased (refusal, /effacer,
-    retention)."""
-    await session.execute(
-        update(AuditEntry).where(AuditEntry.person_id == person_id).values(person_id=None)
-    )
+    """Every row about the person, deleted explicitly rather than left to cascades: the one
+    way a person is erased (refusal, /effacer, retention, never agreeing). The invite link
+    they arrived by goes too (it held their referent and the second they arrived), and the
+    audit log's rows about them become anonymous counts."""
+    await _audit_to_counts(session, person_id)
+    invite_id = await session.scalar(select(Person.invite_id).where(Person.id == person_id))
     for table in (
         OutboxMessage,
         ConsentRecord,
         SharingGrant,
         FlowProgress,
+        FinishedRound,
         Reminder,
         HelpRequest,
         ReferentChangeRequest,
     ):
         await session.execute(delete(table).where(table.person_id == person_id))
     await session.execute(delete(Person).where(Person.id == person_id))
+    if invite_id is not None:
+        await session.execute(delete(Invite).where(Invite.id == invite_id))
+
+
+async def _audit_to_counts(session: AsyncSession, person_id: int) -> None:
+    """Staff accesses to the person, kept as counts per site, month, action and outcome:
+    how much a site looks at persons' data survives; who looked at whom, and when, does not."""
+    entries = list(
+        await session.scalars(select(AuditEntry).where(AuditEntry.person_id == person_id))
+    )
+    tally = Counter(
+        (f"access:{e.action}:{e.outcome}", e.site_id, e.at.strftime("%Y-%m")) for e in entries
+    )
+    for (key, site_id, period), n in sorted(tally.items(), key=lambda item: str(item[0])):
+        await counts.increment(session, key, site_id, period, by=n)
+    await session.execute(delete(AuditEntry).where(AuditEntry.person_id == person_id))
 
 
 async def site_and_referent(
@@ -142,3 +163,22 @@ async def inactive_warned(
 
 async def with_ids(session: AsyncSession, person_ids: list[int]) -> list[Person]:
     return list(await session.scalars(select(Person).where(Person.id.in_(person_ids))))
+
+
+async def undecided_seen_before(session: AsyncSession, seen_before: datetime) -> list[Person]:
+    """Visitors who never agreed to anything and have been silent since `seen_before`."""
+    agreed = exists().where(ConsentRecord.person_id == Person.id)
+    return list(
+        await session.scalars(select(Person).where(Person.last_seen_at < seen_before, ~agreed))
+    )
+
+
+async def reminders_sent(session: AsyncSession, person_id: int) -> list[Reminder]:
+    """The reminders already sent to the person, oldest first (for their export)."""
+    return list(
+        await session.scalars(
+            select(Reminder)
+            .where(Reminder.person_id == person_id, Reminder.sent_at.is_not(None))
+            .order_by(Reminder.sent_at, Reminder.id)
+        )
+    )

@@ -21,6 +21,7 @@ async def add_site(
     town: str | None = None,
     postcode: str | None = None,
     office_hours: str | None = None,
+    phone: str | None = None,
 ) -> Site:
     site = Site(
         name=name,
@@ -30,6 +31,7 @@ async def add_site(
         town=town,
         postcode=postcode,
         office_hours=office_hours,
+        phone=phone,
         created_at=now,
     )
     session.add(site)
@@ -37,8 +39,12 @@ async def add_site(
     return site
 
 
-async def add_meeting_place(session: AsyncSession, site_id: int, kind: str, label: str) -> None:
-    session.add(MeetingPlace(site_id=site_id, kind=kind, label=label))
+async def add_meeting_place(
+    session: AsyncSession, site_id: int, kind: str, label: str, timezone: str
+) -> None:
+    """One of the site's default places, named after its kind (an availability file may
+    describe it further under that key)."""
+    session.add(MeetingPlace(site_id=site_id, key=kind, kind=kind, label=label, timezone=timezone))
 
 
 async def find_site(session: AsyncSession, name_or_id: str) -> Site | None:

@@ -29,7 +29,7 @@ async def db(database_url: str) -> AsyncIterator[SessionFactory]:
     engine = create_engine(database_url)
     await upgrade_to_head(engine)
     factory = create_session_factory(engine)
-    await onboarding.visit(factory, ANA, NOW, "fr")
+    await onboarding.choose_language(factory, ANA, "fr", NOW, "fr")
     try:
         yield factory
     finally:

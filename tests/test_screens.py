@@ -13,7 +13,8 @@ from core.intents import ShowMenu, decode_tap, encode
 from core.invites import InviteStatus
 from core.languages import SUPPORTED_LANGUAGES
 from core.onboarding import Stage
-from core.screens import Button, Label, Screen, joined
+from core.screens import READABLE, Button, Label, Screen, joined, readable_length
+from core.sites import Contact
 from emulator.html import parse_html, utf16_len
 from flows.model import Ending, StepKind
 from screens import errors, fallback, home, onboarding, privacy, support
@@ -37,7 +38,10 @@ SCREENS: list[Callable[[Translator], Screen]] = [
     home.stale_button,
     lambda t: privacy.export_summary(t, _export(t.code)),
     privacy.confirm_erase,
+    lambda t: privacy.confirm_erase(t, "Julien"),
     privacy.erased,
+    lambda t: privacy.erased(t, "Julien"),
+    privacy.data_file,
     privacy.nothing_held,
     privacy.kept,
     *[lambda t, k=kind: fallback.unusable(t, k) for kind in Unusable],
@@ -83,6 +87,8 @@ def test_screen_fits_telegram(
     screen = build(t)
     plain, _ = parse_html(t.directional(screen.text))
     assert 0 < utf16_len(plain) <= 4096
+    for said in (screen.text, screen.lead or ""):  # each message read at once
+        assert readable_length(said) <= READABLE, (code, readable_length(said), said[:60])
     for row in screen.buttons:
         assert len(row) <= 8
         for button in row:
@@ -146,10 +152,16 @@ def test_every_step_of_every_flow_fits_in_every_language(
 
     registry, errors = load(None, date(2026, 11, 25))
     assert registry is not None, errors
+    from flows.deadlines import named_dates
+
+    today = date(2026, 11, 25)
     for flow in registry.all():
-        progress = engine.start(flow, date(2026, 11, 25))
+        progress = engine.start(flow, today)
+        # Every date the texts can name, as long as a date gets ("…, 2027 (tomorrow)").
+        answers = dict.fromkeys(flow.date_answers(), date(2027, 9, 30))
+        dates = named_dates(flow, answers, today)
         for flow_step in flow.steps:
-            view = StepView(flow, flow_step, progress, 3, 9)
+            view = StepView(flow, flow_step, progress, 3, 9, today, dates)
             help_asked = engine.HelpRequested(
                 flow.id, flow_step.id, flow_step.kind, engine.Who.ANY, engine.Reason.STUCK
             )
@@ -159,7 +171,13 @@ def test_every_step_of_every_flow_fits_in_every_language(
                 help_requested=help_asked,
                 follow_up=date(2026, 11, 28),
                 finished=Ending.NOT_YET,  # the longest of the three
-                referent_name="N" * 80,  # the longest name a referent can have
+                contact=Contact(  # the longest each field can be
+                    referent="N" * 80,
+                    site="S" * 80,
+                    address="A" * 200,
+                    hours="H" * 200,
+                    phone="+33 1 23 45 67 89",
+                ),
             )
             for t in translators.values():
                 screen = procedures.step(t, view)
@@ -239,3 +257,31 @@ def test_a_procedure_done_before_is_offered_again_in_every_language(
         assert "{" not in plain and t._(flow.title) in plain, (t.code, plain)
         assert len(plain) <= 500
         assert len(screen.buttons) == 3, "again, Mon parcours, the menu"
+
+
+def test_my_data_stays_short_when_everything_is_held(
+    translators: dict[str, Translator],
+) -> None:
+    """Plain words first, under 500 characters even with a referent, a long note, every
+    area shared, procedures, reminders, help and accesses (the details are in the file)."""
+    from dataclasses import replace
+
+    from core.sharing import Area
+    from services.privacy import HelpAsked, ReminderSent, ReminderToCome, Sharing, StaffAccess
+
+    full = replace(
+        _export("fr"),
+        site="France Services de Saint-Sébastien-sur-Loire",
+        referent="Marie-Christine",
+        referent_note="N" * 80,
+        sharing=Sharing((Area.CAF, Area.PREFECTURE), AGREED, AGREED, None),
+        reminders_to_come=(ReminderToCome("demande-rsa", "later", AGREED),),
+        reminders_sent=(ReminderSent("demande-rsa", "check", "apply", AGREED),),
+        help_requests=(HelpAsked("demande-rsa", "apply", "stuck", AGREED, "pending"),),
+        staff_accesses=(StaffAccess(AGREED, "Marie", "view_person", "allowed"),),
+    )
+    screen = privacy.export_summary(translators["fr"], full)
+    plain, _ = parse_html(screen.text)
+    assert utf16_len(plain) <= 500, plain
+    for jargon in ("identifiant", "JSON", "caf,", "référent·e"):
+        assert jargon not in plain

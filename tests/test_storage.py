@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,14 +15,20 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, String, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.meetings import cells
 from services import inbox
 from services.accounts import Caller, begin_update
+from storage import meetings as meeting_store
+from storage import sites as site_store
+from storage import staff as staff_store
 from storage.db import create_engine, create_session_factory
 from storage.inbox import MAX_ATTEMPTS, Turn
 from storage.migrate import alembic_config, current_revision, ours, upgrade_to_head
-from storage.models import Base
+from storage.models import Base, Meeting
+from tests.seeds import ready_people
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
 
 
 @pytest.fixture
@@ -206,3 +213,60 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None
             assert (await connection.exec_driver_sql("PRAGMA synchronous")).scalar() == 1
     finally:
         await engine.dispose()
+
+
+async def test_two_bookings_of_one_staff_members_time_cannot_both_be_stored(
+    engine: AsyncEngine,
+) -> None:
+    """The guarantee against double booking is the database's, not the screens': two
+    transactions booking overlapping times at once, only one commits its meeting."""
+    await upgrade_to_head(engine)
+    db = create_session_factory(engine)
+    async with db.begin() as session:
+        site = await site_store.add_site(
+            session, name="Rezé", timezone="Europe/Paris", holiday_region="metropole", now=NOW
+        )
+        julien = await staff_store.add_staff(session, 9101, "Julien", "fr", NOW)
+        amina = await staff_store.add_staff(session, 9102, "Amina", "fr", NOW)
+        people = await ready_people(session, [7001, 7002, 7003], NOW)
+        ids = (site.id, julien.id, amina.id, [p.id for p in people])
+    site_id, julien_id, amina_id, (first, second, third) = ids
+    ten = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+    async def book(person_id: int, staff_id: int, start: datetime, minutes: int) -> bool:
+        end = start + timedelta(minutes=minutes)
+        async with db.begin() as session:
+            meeting = _meeting(site_id, person_id, staff_id, start, end)
+            return await meeting_store.add_meeting(session, meeting, cells(start, end))
+
+    at_once = await asyncio.gather(
+        book(first, julien_id, ten, 60), book(second, julien_id, ten + timedelta(minutes=45), 30)
+    )
+    assert sorted(at_once) == [False, True], "the overlapping quarter refuses one of them"
+    assert await book(third, amina_id, ten, 60), "another staff member's time is free"
+    assert await book(third, julien_id, ten + timedelta(hours=1), 30), "right after: free"
+    async with db.begin() as session:
+        booked = await meeting_store.of_staff_between(session, julien_id, ten, ten + DAY)
+        assert len(booked) == 2, "the refused meeting left no row"
+        await meeting_store.free_cells(session, booked[0].id)
+    assert await book(second, julien_id, booked[0].starts_at, 15), "a freed time is bookable"
+
+
+def _meeting(
+    site_id: int, person_id: int, staff_id: int, start: datetime, end: datetime
+) -> Meeting:
+    return Meeting(
+        site_id=site_id,
+        person_id=person_id,
+        staff_id=staff_id,
+        type_name="Premier rendez-vous",
+        mode="office",
+        place_label="12 rue de la Paix",
+        timezone="Europe/Paris",
+        starts_at=start,
+        ends_at=end,
+        status="booked",
+        sequence=0,
+        created_at=NOW,
+        updated_at=NOW,
+    )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import subprocess
 import sys
 from collections import Counter
@@ -31,15 +32,37 @@ def bot_environment(
 
 
 def start_bot(command: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
-    """`bot.py run` or `bot.py worker`, its errors kept to check that no token leaked."""
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "bot.py"), command],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    """`bot.py run` or `bot.py worker`, its errors written to a file in `cwd` (read with
+    `finish`, or all of a run's with `errors_in`): a pipe nobody reads while the bot runs
+    fills after 64 KB of logs, and then the bot freezes on its next log line."""
+    log = cwd / f"{command}-{next(_STARTED)}.stderr"
+    with log.open("w") as errors:  # the child keeps its own copy of the file
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "bot.py"), command],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            text=True,
+        )
+    _LOGS[process.pid] = log
+    return process
+
+
+async def finish(process: subprocess.Popen[str]) -> str:
+    """Wait (a minute at most) for the process to end, once told to stop; what it wrote
+    to stderr."""
+    await asyncio.to_thread(process.wait, 60)
+    return _LOGS[process.pid].read_text()
+
+
+def errors_in(cwd: Path) -> str:
+    """Everything every bot process started in `cwd` wrote to stderr, killed ones too."""
+    return "".join(log.read_text() for log in sorted(cwd.glob("*.stderr")))
+
+
+_STARTED = itertools.count()
+_LOGS: dict[int, Path] = {}
 
 
 async def seed_reminders(

@@ -29,12 +29,22 @@ def sent(answer: list[BotMessage]) -> list[BotMessage]:
     return [message for message in answer if not message.edited]
 
 
-async def open_flow(bot: BotHarness, user: FakeUser, category: str, title: str) -> list[BotMessage]:
-    """Menu → Démarches → a category → a flow."""
+WAY_QUESTION = "Comment voulez-vous faire cette démarche ?"
+ON_MY_OWN = "Par moi-même"
+
+
+async def open_flow(
+    bot: BotHarness, user: FakeUser, category: str, title: str, *, way: str | None = ON_MY_OWN
+) -> list[BotMessage]:
+    """Menu → Démarches → a category → a flow; a procedure begins by asking the way, which
+    is answered with `way` (None: left for the test)."""
     await bot.say(user, "/menu")
     await bot.tap(user, "📋 Démarches")
     await bot.tap(user, category)
-    return await bot.tap(user, title)
+    answer = await bot.tap(user, title)
+    if way is not None and WAY_QUESTION in user.last_message.text:
+        answer = await bot.tap(user, way)
+    return answer
 
 
 async def advance_until(bot: BotHarness, user: FakeUser, label: str, limit: int = 30) -> None:

@@ -23,9 +23,11 @@ async def test_erase_after_confirmation(bot: BotHarness, emulator: BotApiEmulato
     kept = await bot.tap(user, "↩️ Non, garder mes données")
     assert "Rien n'a été effacé" in texts(kept)
 
-    await bot.say(user, "/effacer")
+    question = await bot.say(user, "/effacer")
+    assert "resteront sur votre téléphone" in texts(question)
     done = await bot.tap(user, "🗑 Oui, tout effacer")
-    assert "tout est effacé" in texts(done)
+    assert "j'ai tout effacé" in texts(done)
+    assert "appuyez longtemps sur « Alliance »" in texts(done), "how to delete the chat too"
 
     async with bot.services.db() as session:
         assert await session.scalar(select(func.count()).select_from(Person)) == 0

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 from emulator import BotApiEmulator
 from flows.registry import load
 from tests.e2e.steps import CAF, onboard, open_flow, walk
-from tests.e2e.test_people import code_in, shell
+from tests.e2e.test_people import a_mediator
 from tests.harness import BotHarness, texts
 from tests.processes import ROOT, bot_py
 
@@ -56,21 +56,7 @@ def test_a_flow_graph_is_drawn(tmp_path: Path) -> None:
 async def test_mediators_see_the_funnel_and_a_bad_reload_keeps_the_flows(
     bot: BotHarness, emulator: BotApiEmulator, tmp_path: Path, monkeypatch: object
 ) -> None:
-    shell(
-        bot,
-        "site",
-        "add",
-        "--name",
-        "Médiathèque",
-        "--timezone",
-        "Europe/Paris",
-        "--holidays",
-        "metropole",
-    )
-    mediator = emulator.user(1301, first_name="Léo")
-    await bot.say(
-        mediator, f"/start {code_in(shell(bot, 'invite', 'mediator', '--site', 'Médiathèque'))}"
-    )
+    mediator = await a_mediator(bot, emulator, 1301)
     person = emulator.user(1302, first_name="Ana")
     await onboard(bot, person)
     await open_flow(bot, person, CAF, "Demander le RSA")
@@ -82,12 +68,14 @@ async def test_mediators_see_the_funnel_and_a_bad_reload_keeps_the_flows(
     await walk(bot, other, {"paiement": "Non, le paiement s'est arrêté"}, {"": "01/11/2026"})
 
     overview = await bot.say(mediator, "/parcours")
-    assert "Demander le RSA (v1) : 1 → 0, 0 ; blocages : intro (1)" in texts(overview)
-    quarterly = "Déclarer mes ressources tous les 3 mois (v2) : 1 → 0, 1 ; blocages : —"
+    assert "Demander le RSA (v2) : 1 → 0, 0\n   🆘 1 × « Le RSA (revenu" in texts(overview)
+    assert "intro" not in texts(overview), "steps are named by their text, not their id"
+    quarterly = "Déclarer mes ressources tous les 3 mois (v3) : 1 → 0, 1\n"
     assert quarterly in texts(overview), "an ending not settled is not counted as finished"
 
-    refused = await bot.say(person, "/parcours")
-    assert "pas accès" in texts(refused)
+    # A person typing /parcours means their own journey: they get it, not a refusal.
+    own = await bot.say(person, "/parcours")
+    assert "Mon parcours" in texts(own) and "pas accès" not in texts(own)
 
     before = bot.services.flows.registry
     broken_dir = tmp_path / "definitions"
@@ -99,13 +87,13 @@ async def test_mediators_see_the_funnel_and_a_bad_reload_keeps_the_flows(
 
     registry_module.DEFINITIONS_DIR = broken_dir  # what a mediator's bad edit looks like
     try:
-        failed = await bot.tap(mediator, "🔄 Recharger les parcours")
+        await bot.tap(mediator, "🔄 Recharger les parcours")
+        failed = await bot.tap(mediator, "✅ Oui, recharger")
     finally:
         registry_module.DEFINITIONS_DIR = ROOT / "flows" / "definitions"
     assert "n'ont pas été rechargés" in texts(failed) and "demande-rsa.yaml" in texts(failed)
     assert bot.services.flows.registry is before
-    reloaded = await bot.tap(
-        mediator, "🔄 Recharger les parcours", message_id=overview[-1].message_id
-    )
+    await bot.tap(mediator, "🔄 Recharger les parcours", message_id=overview[-1].message_id)
+    reloaded = await bot.tap(mediator, "✅ Oui, recharger")
     assert "7 parcours rechargés" in texts(reloaded)
     assert load(None, bot.clock.now().date())[0] is not None

@@ -3,6 +3,7 @@ and titles show as typed, and an update costs the transactions it needs and no m
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -89,14 +90,15 @@ async def test_an_old_button_after_a_flow_reload_leads_on(
         (r"^    next: last$", "    next: last-declaration-date"),
     )
     await bot.say(mediator, "/parcours")  # type: ignore[arg-type]
-    reloaded = await bot.tap(mediator, "🔄 Recharger les parcours")  # type: ignore[arg-type]
+    await bot.tap(mediator, "🔄 Recharger les parcours")  # type: ignore[arg-type]
+    reloaded = await bot.tap(mediator, "✅ Oui, recharger")  # type: ignore[arg-type]
     assert "7 parcours rechargés" in texts(reloaded)
 
     answer = await bot.tap(person, "📅 Choisir la date", message_id=on_date_step[-1].message_id)
     leads_on(answer)
     assert "mise à jour" in texts(answer)
     restarted = await bot.tap(person, "🔄 Reprendre au début")
-    assert "étape 1 sur" in restarted[-1].text
+    assert "étape 1," in restarted[-1].text
     leads_on(restarted)
 
 
@@ -106,8 +108,14 @@ async def test_a_button_of_a_step_left_behind_shows_where_the_person_is(
     person = emulator.user(1403, first_name="Binta")
     await onboard(bot, person)
     first = await open_flow(bot, person, CAF, QUARTERLY)
+    # Moving on settles the step (its buttons go); a button of it can still arrive, from
+    # a message Telegram would not let the bot settle, or tapped on two phones at once.
+    (old,) = [b.callback_data for row in first[-1].buttons for b in row if b.text == "Continuer ➡️"]
     await bot.tap(person, "Continuer ➡️")
-    again = await bot.tap(person, "Continuer ➡️", message_id=first[-1].message_id)
+    assert old is not None and not person.bot_message(first[-1].message_id).buttons  # type: ignore[union-attr]
+    update_id = await person.tap_data(old, message_id=first[-1].message_id)
+    await bot.settle(update_id)
+    again = person.messages_since(update_id)
     leads_on(again)
     assert len(again) == 1, "the note and the step are one message"
     assert (
@@ -144,9 +152,10 @@ async def test_names_and_titles_with_markup_characters_show_as_typed(
     await bot.say(person, "/demarches")
     listing = await bot.tap(person, CAF)
     assert title in listing[-1].button_labels
-    assert f"• {title} —" in listing[-1].text
-    step = await bot.tap(person, title)
-    assert step[-1].text.startswith(f"{title} — étape 1 sur")
+    opening = await bot.tap(person, title)  # the title, then the way asked once
+    assert opening[-1].text.startswith(f"{title}\n")
+    step = await bot.tap(person, "Par moi-même")
+    assert step[-1].text.startswith(f"{title} — étape 1,")
     await bot.tap(person, "⏸ Pause")
     menu = await bot.say(person, "/menu")
     assert any(label.startswith(f"▶️ Continuer : {title}") for label in menu[-1].button_labels)
@@ -154,12 +163,16 @@ async def test_names_and_titles_with_markup_characters_show_as_typed(
 
 @pytest.fixture
 def transactions(bot: BotHarness) -> Iterator[list[str]]:
-    """Every transaction the bot opens, counted at the engine."""
+    """Every transaction the bot opens for an update, counted at the engine. Scheduled
+    work (reminders, the outbox's periodic wake, housekeeping) runs on the wall clock
+    meanwhile: its transactions are told apart by the task's name and not counted."""
     begun: list[str] = []
     sync_engine = bot.services.engine.sync_engine
 
     def count(_connection: object) -> None:
-        begun.append("begin")
+        task = asyncio.current_task()
+        if task is not None and " update " in task.get_name():
+            begun.append(task.get_name())
 
     event.listen(sync_engine, "begin", count)
     try:

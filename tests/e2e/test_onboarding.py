@@ -31,6 +31,7 @@ async def test_onboarding_in_french(bot: BotHarness, emulator: BotApiEmulator) -
     assert "Merci pour votre confiance" in texts(menu)
     assert menu[-1].button_labels == [
         "📋 Démarches",
+        "📅 Rendez-vous",
         "🌟 Mon parcours",
         "❓ Aide et contacts",
         "🤝 Mon accompagnement",
@@ -130,15 +131,18 @@ async def test_tell_me_more_then_agree(bot: BotHarness, emulator: BotApiEmulator
     consent = await bot.tap(lea, "✓ Français")
     details = await bot.tap(lea, "ℹ️ En savoir plus")
     assert len(details) == 1
-    assert "Je ne garde pas vos messages écrits" in details[0].text
-    assert "sans savoir qui" in details[0].text
+    assert "Je ne garde pas vos messages" in details[0].text
+    assert "Si vous refusez, je ne garde rien sur vous" in details[0].text
+    assert len(details[0].text) <= 500, "read at once"
     menu = await bot.tap(lea, "✅ J'accepte", message_id=details[-1].message_id)
     (answer,) = sent(menu)
     assert "Merci pour votre confiance" in answer.text and "Que voulez-vous faire ?" in answer.text
     assert answer.button_labels[0] == "📋 Démarches"
     again = await bot.tap(lea, "ℹ️ En savoir plus", message_id=consent[-1].message_id)
     assert len(again) == 1, "once agreed: the details and the menu, in one message"
-    assert "sans savoir qui" in again[0].text and again[0].button_labels[0] == "📋 Démarches"
+    assert (
+        "je ne garde rien sur vous" in again[0].text and again[0].button_labels[0] == "📋 Démarches"
+    )
 
 
 async def test_refusal_keeps_nothing_but_the_refusal(

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core.i18n import RIGHT_TO_LEFT_MARK
 from core.intents import (
     ChooseOption,
+    ChooseWay,
     Intent,
     Name,
     OpenFlow,
@@ -26,6 +27,7 @@ from core.intents import (
 )
 from emulator import BotApiEmulator, BotMessage
 from flows.catalog import flow_ref
+from flows.engine import Mode
 from services import reminders as reminder_service
 from storage.models import HelpRequest, Reminder, StepEvent
 from tests.e2e.steps import (
@@ -37,11 +39,12 @@ from tests.e2e.steps import (
     onboard,
     open_flow,
     reminders_due,
+    sent,
     walk,
 )
 from tests.harness import BotHarness, texts
 
-STEP = re.compile(r"étape (\d+) sur (\d+)")
+STEP = re.compile(r"étape (\d+)")
 
 
 async def test_quarterly_declaration_completed_with_buttons(
@@ -138,7 +141,7 @@ async def test_pause_restart_and_resume_at_the_same_step(
     bot.clock.advance(timedelta(days=90))
 
     menu = await bot.say(user, "/menu")
-    assert menu[-1].button_labels[0].startswith("▶️ Continuer : Demander le RSA, étape 2 sur")
+    assert menu[-1].button_labels[0].startswith("▶️ Continuer : Demander le RSA, étape 2")
     resumed = await bot.tap(user, menu[-1].button_labels[0])
     assert resumed[-1].text.split("\n")[0] == step
 
@@ -151,9 +154,15 @@ async def test_i_cannot_offers_help_and_records_the_request(
     await open_flow(bot, user, CAF, "Demander le RSA")
     await advance_until(bot, user, "😕 Je n'y arrive pas")
     answer = await bot.tap(user, "😕 Je n'y arrive pas")
-    assert "Vous n'êtes pas seul·e" in texts(answer) and "France Services" in texts(answer)
+    said = texts(answer)
+    assert "Une personne peut vous aider" in said and "France Services" in said
+    assert "notée" not in said, "nobody is told yet: the request is not said to be noted"
+    assert "📖 Revoir l'étape" in user.last_message.button_labels
     stuck = await bot.tap(user, "🆘 Je bloque")
-    assert "Vous n'êtes pas seul·e" in texts(stuck)
+    # The same answer again: the message already says it (edited in place, no copy).
+    assert not sent(stuck) and "Une personne peut vous aider" in user.last_message.text
+    again = await bot.tap(user, "📖 Revoir l'étape")
+    assert not sent(again) and "😕 Je n'y arrive pas" in user.last_message.button_labels
     async with bot.services.db() as session:
         reasons = {r for (r,) in (await session.execute(select(HelpRequest.reason))).all()}
     assert {"cannot", "stuck"} <= reasons
@@ -191,6 +200,7 @@ def _op(op: StepOp) -> Callable[[Intent], bool]:
 # What a person taps, in this order of preference: continue, the first answer, done,
 # a day of the month shown, the latest month offered, the date picker.
 WALK: list[tuple[Callable[[Intent], bool], bool]] = [
+    (lambda intent: isinstance(intent, ChooseWay) and intent.mode is Mode.OWN, False),
     (_op(StepOp.CONTINUE), False),
     (lambda intent: isinstance(intent, ChooseOption) and intent.option == 0, False),
     (_op(StepOp.DONE), False),
@@ -246,7 +256,7 @@ async def test_did_it_work_is_asked_days_after_done(
     question = user.last_message
     assert "Est-ce que ça a marché ?" in question.text
     answer = await bot.tap(user, "👎 Non, j'ai besoin d'aide")
-    assert "Vous n'êtes pas seul·e" in texts(answer)
+    assert "Une personne peut vous aider" in texts(answer)
     async with bot.services.db() as session:
         reasons = {r for (r,) in (await session.execute(select(HelpRequest.reason))).all()}
     assert "check_failed" in reasons
@@ -285,7 +295,7 @@ async def test_a_finished_procedure_can_be_done_again_and_keeps_its_history(
     again = await open_flow(bot, user, CAF, title)
     assert "Vous avez terminé « Déclarer mes ressources tous les 3 mois »" in again[-1].text
     assert "🔄 Refaire la démarche" in again[-1].button_labels
-    restarted = await bot.tap(user, "🔄 Refaire la démarche")
+    restarted = await bot.tap(user, "🔄 Refaire la démarche")  # the way chosen is kept
     assert STEP.search(restarted[-1].text).group(1) == "1"  # type: ignore[union-attr]
     await walk(bot, user, {}, {"": "01/11/2026"})
 
@@ -364,4 +374,4 @@ async def test_the_first_step_has_no_way_back_the_next_ones_do(
     second = await bot.tap(user, "Continuer ➡️")
     assert "⬅️ Retour" in second[-1].button_labels
     back = await bot.tap(user, "⬅️ Retour")
-    assert "⬅️ Retour" not in back[-1].button_labels and "étape 1 sur" in back[-1].text
+    assert "⬅️ Retour" not in back[-1].button_labels and "étape 1," in back[-1].text

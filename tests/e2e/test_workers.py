@@ -35,6 +35,7 @@ from tests.e2e.runs import (
     all_reminded,
     bot_environment,
     duplicates,
+    finish,
     seed_reminders,
     start_bot,
 )
@@ -169,8 +170,7 @@ async def _run(database_url: str, cwd: Path) -> None:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
         for process in processes:
-            _, err = await asyncio.to_thread(process.communicate, None, 60)
-            errors.append(err)
+            errors.append(await finish(process))
         await emulator.stop()
     for process, err in zip(processes, errors, strict=True):
         assert process is killed or process.returncode == 0, err

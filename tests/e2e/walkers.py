@@ -14,7 +14,7 @@ from emulator import BotMessage, FakeUser
 STEPS = 3  # flow steps each person walks (to the list of papers)
 CAF = "CAF : RSA, prime d'activité, logement"
 RSA = "Demander le RSA"
-STEP = re.compile(r"étape (\d+) sur")
+STEP = re.compile(r"étape (\d+)")
 NOT_THIS_STEP = "Ce bouton ne correspond pas à cette étape"
 
 
@@ -43,7 +43,8 @@ class Walker:
         await self._say("/menu", "Que voulez-vous faire")
         await self._tap("📋 Démarches", CAF)
         await self._tap(CAF, RSA)
-        self.last_step = await self._tap(RSA, "étape 1 sur")
+        way = await self._tap(RSA, "Comment voulez-vous faire")  # the way, asked once
+        self.last_step = await self._tap("Par moi-même", "étape 1,", on=way)
         for _ in range(STEPS):
             self.last_step = await self.onward()
 
@@ -68,8 +69,10 @@ class Walker:
         update_id = await self.user.send_text(text)
         return await self._answered(update_id, _showing(expected))
 
-    async def _tap(self, label: str, expected: str) -> BotMessage:
-        return await self._answered(await self.user.tap(label), _showing(expected))
+    async def _tap(self, label: str, expected: str, on: BotMessage | None = None) -> BotMessage:
+        message_id = on.message_id if on is not None else None
+        tapped = await self.user.tap(label, message_id=message_id)
+        return await self._answered(tapped, _showing(expected))
 
     async def _answered(self, update_id: int, answer: Callable[[BotMessage], bool]) -> BotMessage:
         found = await self.user.wait_for_message(

@@ -46,6 +46,32 @@ def test_unreadable_or_impossible_dates_are_error_codes(typed: str, error: DateE
     assert error == error.value  # a plain string the UI translates
 
 
+FRENCH_MONTHS = {"janvier": 1, "janv": 1, "fevrier": 2, "kanun al thani": 1}
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("31 janvier 2027", date(2027, 1, 31)),
+        ("1er Février 2027", date(2027, 2, 1)),
+        ("le 3 janv. 2027", date(2027, 1, 3)),
+        ("2027 janvier 31", date(2027, 1, 31)),
+        ("31 kanun al-thani 2027", date(2027, 1, 31)),  # a two-or-more-word month name
+        ("٣١/٠١/٢٠٢٧", date(2027, 1, 31)),  # Arabic-Indic digits
+        ("30 février 2027", DateError.DOES_NOT_EXIST),
+        ("janvier 2027", DateError.UNREADABLE),  # no day: not guessed
+        ("31 janvier", DateError.UNREADABLE),  # no year: not guessed
+        ("31 janvier 2027 ou 2028", DateError.UNREADABLE),
+        ("31 brumaire 2027", DateError.UNREADABLE),
+    ],
+)
+def test_dates_in_words_are_read_with_the_month_names_given(
+    typed: str, expected: date | DateError
+) -> None:
+    assert parse_typed_date(typed, FRENCH_MONTHS) == expected
+    assert parse_typed_date("31 janvier 2027") is DateError.UNREADABLE  # no names, no words
+
+
 def test_months_offered_depend_on_past() -> None:
     today = date(2025, 3, 10)
     only = months_around(today, Past.ONLY)

@@ -44,7 +44,7 @@ def test_a_valid_flow_loads_with_every_part() -> None:
     assert deadline.add == Offset(months=3)
     assert deadline.repeat == Offset(months=3)
     assert deadline.remind == (Offset(days=-7), Offset(days=0))
-    assert "{date}" in deadline.text
+    assert deadline.text is not None and "{date}" in deadline.text
 
 
 def test_steps_keep_their_fields_and_lines() -> None:

@@ -38,11 +38,13 @@ ALLOWED: dict[StaffAction, set[str]] = {
     StaffAction.HANDLE_REFERENT_CHANGE: {"admin"},
     StaffAction.MANAGE_FLOWS: {"admin", "admin_other", "mediator"},
     StaffAction.READ_DELIVERIES: {"admin"},
+    StaffAction.MANAGE_MEETING: {"admin", "referent", "mediator", "peer"},
 }
 
 TARGETS = {
     StaffAction.DEACTIVATE_STAFF: Target(SITE, staff_id=COLLEAGUE, staff_sites=frozenset({SITE})),
     StaffAction.VIEW_PERSON: Target(SITE, person_referent_id=ME),
+    StaffAction.MANAGE_MEETING: Target(SITE, staff_id=ME),  # their own meeting
 }
 
 
@@ -89,3 +91,12 @@ def test_a_missing_site_is_refused() -> None:
     for action in StaffAction:
         if action is not StaffAction.MANAGE_FLOWS:
             assert not decide(ACTORS["admin"], action, Target(None))
+
+
+def test_a_meeting_is_managed_by_its_staff_member_and_the_site_admins() -> None:
+    colleagues = Target(SITE, staff_id=COLLEAGUE)
+    assert not decide(staff(Role.REFERENT), StaffAction.MANAGE_MEETING, colleagues)
+    assert decide(staff(Role.ADMIN), StaffAction.MANAGE_MEETING, colleagues)
+    assert not decide(
+        staff(Role.REFERENT, OTHER), StaffAction.MANAGE_MEETING, Target(SITE, staff_id=ME)
+    )

@@ -66,6 +66,10 @@ def test_arabic_lines_are_anchored_right_to_left_and_parameters_escaped() -> Non
     arabic, french = translations.get("ar"), translations.get("fr")
     assert arabic.directional("a\n\nb") == f"{RIGHT_TO_LEFT_MARK}a\n\n{RIGHT_TO_LEFT_MARK}b"
     assert french.directional("a\nb") == "a\nb"
+    # Back and next point the other way when reading from the right.
+    assert arabic.directional("⬅️ رجوع") == f"{RIGHT_TO_LEFT_MARK}➡️ رجوع"
+    assert arabic.directional("→ نعم") == f"{RIGHT_TO_LEFT_MARK}← نعم"
+    assert french.directional("⬅️ Retour") == "⬅️ Retour"
     assert "&lt;b&gt;" in french._("• Votre langue : {language}", language="<b>")
     assert (
         french._("• Votre langue : {language}", language="d'accord") == "• Votre langue : d'accord"
