@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 languages=[code for code in SUPPORTED_LANGUAGES if code != SOURCE_LANGUAGE],
                 locales_dir=LOCALES_DIR,
             )
-        if arguments.command in {"site", "invite", "dispos"}:
+        if arguments.command in {"site", "invite", "dispos", "distress"}:
             configure_logging(logging.WARNING)
             return asyncio.run(admin_cli.run(settings, arguments, sys.stdout))
         if arguments.command == "db":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -15,6 +16,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from app.clock import SystemClock
+from app.distress_file import DISTRESS_RULES, read_rules
 from app.settings import ConfigError, Settings
 from core.access import Role
 from core.availability_file import AvailabilityError, parse_availability
@@ -31,6 +33,7 @@ from services.sites import (
     edit_site,
     find_site,
 )
+from services.typed import distress_hits
 from storage.db import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
@@ -57,6 +60,10 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     edit.add_argument("--name")
     edit.add_argument("--timezone", help="e.g. Europe/Paris, Indian/Reunion")
     edit.add_argument("--holidays", choices=HOLIDAY_REGIONS, metavar="REGION")
+    edit.add_argument(
+        "--opening",
+        help='hours in which help requests are counted, e.g. "lu-ve 09:00-12:30 13:30-17:00"',
+    )
     _contact_arguments(edit)
     site.add_parser("list", help="list the sites")
     dispos = commands.add_parser("dispos", help="meeting availability").add_subparsers(
@@ -67,6 +74,13 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     load.add_argument("file", help="a YAML file (format: core/availability_file.py)")
     load.add_argument("--site", required=True, help="the site's name or id")
+    distress = commands.add_parser(
+        "distress", help="the distress phrase rules (flows/distress/rules.yaml)"
+    ).add_subparsers(dest="distress_command", required=True)
+    check = distress.add_parser("check", help="validate a rules file (file:line errors)")
+    check.add_argument("file", nargs="?", type=Path, default=DISTRESS_RULES)
+    hits = distress.add_parser("hits", help="how often each rule fired (to prune false alarms)")
+    hits.add_argument("--days", type=int, default=30, help="the last N days (default 30)")
     invite = commands.add_parser("invite", help="print a staff invite link")
     invite.add_argument("role", choices=[role.value for role in Role])
     invite.add_argument("--site", required=True, help="the site's name or id")
@@ -91,6 +105,8 @@ async def run(settings: Settings, arguments: argparse.Namespace, out: TextIO) ->
             return await _invite(settings, db, arguments, out)
         if arguments.command == "dispos":
             return await _dispos_import(db, arguments.file, arguments.site, out)
+        if arguments.command == "distress":
+            return await _distress(db, arguments, out)
         if arguments.site_command == "add":
             return await _site_add(db, arguments, out)
         if arguments.site_command == "edit":
@@ -132,6 +148,7 @@ async def _site_edit(db: SessionFactory, arguments: argparse.Namespace, out: Tex
         postcode=arguments.postcode,
         office_hours=arguments.office_hours,
         phone=arguments.phone,
+        opening=arguments.opening,
     )
     if changes == SiteChanges():
         raise ConfigError("nothing to change: give at least one option (see `site edit --help`)")
@@ -163,6 +180,21 @@ async def _dispos_import(db: SessionFactory, path: str, site: str, out: TextIO) 
     return 0
 
 
+async def _distress(db: SessionFactory, arguments: argparse.Namespace, out: TextIO) -> int:
+    """`distress check`: every problem at its line. `distress hits`: per rule, the hits
+    of the last days, the most frequent first (a rule firing on ordinary talk shows)."""
+    if arguments.distress_command == "check":
+        rules = read_rules(arguments.file)
+        if isinstance(rules, list):
+            raise ConfigError("the rules file has problems:\n" + "\n".join(rules))
+        out.write(f"{len(rules.rules)} rules, no problem\n")
+        return 0
+    since = SystemClock().now().date() - timedelta(days=arguments.days)
+    for rule_id, count in await distress_hits(db, since):
+        out.write(f"{rule_id}\t{count}\n")
+    return 0
+
+
 def _site_line(site: SiteView) -> str:
     """One tab-separated line: id, name, town, postcode, then address, phone, opening
     hours and time zone (what persons are shown, so an admin can check it)."""
@@ -175,6 +207,7 @@ def _site_line(site: SiteView) -> str:
         site.phone,
         site.office_hours,
         site.timezone,
+        site.opening,
     )
     return "\t".join(field or "" for field in fields) + "\n"
 

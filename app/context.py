@@ -13,6 +13,7 @@ from app.metrics import Metrics
 from app.settings import Settings
 from app.work import Work
 from core.clock import Clock
+from core.distress import DistressRules
 from core.i18n import Translations, Translator
 from flows.catalog import FlowCatalog
 from services.accounts import Account
@@ -32,6 +33,7 @@ class Services:
     translations: Translations
     clock: Clock
     flows: FlowCatalog
+    distress: DistressRules  # phrase rules read on what people type (flows/distress)
     metrics: Metrics
     health: HealthWatch
     work: Work  # updates, outbox and scheduled work: in-process, or on the job queue

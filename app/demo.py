@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.context import SERVICES_KEY, Services
-from app.demo_data import DemoData, seed
+from app.demo_data import DEMO_REFERENT_TELEGRAM_ID, DemoData, seed
 from app.lifecycle import running
 from app.logs import configure_logging
 from app.settings import Settings
@@ -29,6 +29,7 @@ DEMO_TOKEN = "123456789:DEMO-no-real-token-needed-here"  # noqa: S105 - not a se
 DEMO_BOT = "alliance_demo_bot"
 DEMO_USER_ID = 1001
 WAIT_FOR_BOT = 30.0
+SWITCH = {"@marie": True, "@moi": False}  # whom the demo types as
 
 
 async def run_demo(settings: Settings, db_file: str | None, language: str) -> int:
@@ -53,13 +54,21 @@ async def _chat(
         services: Services = application.bot_data[SERVICES_KEY]
         await inbox.forget_all(services.db)
         data = await seed(services.db, services.clock.now())
-        user = emulator.user(DEMO_USER_ID, first_name="Camille", language_code=language)
+        person = emulator.user(DEMO_USER_ID, first_name="Camille", language_code=language)
+        marie = emulator.user(DEMO_REFERENT_TELEGRAM_ID, first_name="Marie", language_code="fr")
+        user, shown = person, {person.id: 0, marie.id: 0}
         _print_banner(out, data)
         lines = _read_lines(stdin)
         tappable: dict[int, tuple[int, str]] = {}
         while (line := await lines.get()) is not None:
             line = line.strip()
             if not line:
+                continue
+            if line in SWITCH:  # the other side of a conversation: the demo referent
+                shown[user.id] = len(user.messages)
+                user = marie if SWITCH[line] else person
+                out.write(f"\n— {'Marie (référente)' if user is marie else 'Camille'} —\n")
+                tappable = _print_unseen(out, user, shown[user.id])
                 continue
             out.write(f"\n🧑 {line}\n")
             if line.isdigit() and int(line) in tappable:
@@ -68,6 +77,7 @@ async def _chat(
             else:
                 update_id = await user.send_text(line)
             await services.work.handled.wait_done(update_id, WAIT_FOR_BOT)
+            await services.work.quiet()  # what the update queued for others, sent
             tappable = _print_messages(out, user, update_id)
     out.write("\nAu revoir !\n")
     return 0
@@ -79,9 +89,19 @@ def _print_banner(out: TextIO, data: DemoData) -> None:
         "Écrivez /start pour commencer. Un numéro appuie sur le bouton du même numéro.\n"
         f"Pour arriver par le lien de votre référente (démo) : /start {data.invite_code}\n"
         f"Pour essayer l'espace professionnel (administratrice) : /start {data.staff_code}\n"
+        "@marie : écrire comme Marie, la référente (ses alertes, ses réponses) ; @moi : revenir.\n"
         "Ctrl-D pour quitter.\n"
     )
     out.flush()
+
+
+def _print_unseen(out: TextIO, user: FakeUser, seen: int) -> dict[int, tuple[int, str]]:
+    """What arrived in this chat while the demo was typing as the other side."""
+    tappable: dict[int, tuple[int, str]] = {}
+    for message in user.messages[seen:]:
+        out.write(_render(message, tappable))
+    out.flush()
+    return tappable
 
 
 def _print_messages(out: TextIO, user: FakeUser, update_id: int) -> dict[int, tuple[int, str]]:

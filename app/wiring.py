@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -16,6 +17,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from app.clock import SystemClock
 from app.context import SERVICES_KEY, AllianceApplication, AllianceContext, Services
+from app.distress_file import DISTRESS_RULES, read_rules
 from app.health import EXIT_DATABASE_GONE, GIVE_UP_AFTER, HealthWatch
 from app.inbox import ConfirmAfterStoring, InboxQueue
 from app.local_work import LocalWork
@@ -25,6 +27,7 @@ from app.settings import ConfigError, Queue, Settings
 from app.shared_work import SharedWork
 from app.work import Periodic, Work
 from core.clock import Clock
+from core.distress import DistressRules
 from core.i18n import load_translations
 from core.quiet_hours import is_quiet
 from flows.catalog import FlowCatalog
@@ -33,6 +36,7 @@ from handlers import (
     dispatch,
     fallback,
     flow_admin,
+    handoffs,
     home,
     meetings,
     onboarding,
@@ -46,9 +50,11 @@ from handlers.commands import register_commands
 from handlers.notify import (
     alert_slot_shortages,
     deliver_outbox,
+    escalate_handoffs,
     release_waiting_holds,
     send_due_reminders,
     wake_sender,
+    watch_deadlines,
 )
 from services import botinfo, outbox
 from services import inbox as inbox_service
@@ -116,6 +122,7 @@ def build_application(
         clock=clock,
         work=work,
         flows=catalog,
+        distress=load_distress_rules(),
         metrics=metrics,
         health=HealthWatch(db, clock, metrics),
     )
@@ -123,7 +130,8 @@ def build_application(
     # commands of each journey; then every button and every typed answer, each routed by
     # type from one place; the catch-all fallbacks last.
     application.add_handlers(system.handlers(), group=-1)
-    for journey in (onboarding, home, privacy, procedures, flow_admin, staff, support, meetings):
+    journeys = (onboarding, home, privacy, procedures, flow_admin, staff, support, meetings)
+    for journey in (*journeys, handoffs):
         application.add_handlers(journey.handlers())
     application.add_handlers(dispatch.handlers())
     application.add_handlers(fallback.handlers())
@@ -141,6 +149,15 @@ def load_flows(settings: Settings, clock: Clock) -> FlowCatalog:
     raise ConfigError(
         f"flows are invalid ({len(catalog)} errors; see `bot.py flows check`): {details}"
     )
+
+
+def load_distress_rules(path: Path = DISTRESS_RULES) -> DistressRules:
+    """The bot refuses to start on an invalid rules file, like on an invalid flow."""
+    rules = read_rules(path)
+    if isinstance(rules, DistressRules):
+        return rules
+    details = "; ".join(rules[:5])
+    raise ConfigError(f"distress rules are invalid ({len(rules)} errors): {details}")
 
 
 async def _on_start(application: AllianceApplication) -> None:
@@ -182,6 +199,18 @@ def _scheduled(jobs: AllianceContext) -> list[Periodic]:
             timedelta(minutes=1),
             lambda: release_waiting_holds(jobs),
             first=timedelta(seconds=20),
+        ),
+        Periodic(
+            "hand-off-escalation",
+            timedelta(minutes=1),
+            lambda: escalate_handoffs(jobs),
+            first=timedelta(seconds=15),
+        ),
+        Periodic(
+            "deadline-watch",
+            timedelta(hours=1),
+            lambda: watch_deadlines(jobs),
+            first=timedelta(minutes=3),
         ),
         Periodic(
             "slot-shortage",

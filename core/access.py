@@ -30,6 +30,8 @@ class StaffAction(StrEnum):
     MANAGE_FLOWS = "manage_flows"
     READ_DELIVERIES = "read_deliveries"  # which messages could not be delivered, and why
     MANAGE_MEETING = "manage_meeting"  # see a meeting and its messages, mark it, cancel it
+    HANDLE_HANDOFF = "handle_handoff"  # see a hand-off's card, claim it, pass it, close it
+    READ_FIGURES = "read_figures"  # the site's hand-off figures (counts and times only)
 
 
 class AuditOutcome(StrEnum):
@@ -125,6 +127,15 @@ def _meeting(actor: StaffActor, target: Target) -> bool:
     return own or _site_admin(actor, target)
 
 
+def _handoff(actor: StaffActor, target: Target) -> bool:
+    """Anyone of the person's site may take a request nobody holds (the chain alerts the
+    team, then the admins); once held, only its holder, and the site's admins."""
+    if target.site_id is None or target.site_id not in actor.sites():
+        return False
+    held_by_other = target.staff_id is not None and target.staff_id != actor.staff_id
+    return not held_by_other or _site_admin(actor, target)
+
+
 def _manage_flows(actor: StaffActor, _target: Target) -> bool:
     return actor.has(Role.MEDIATOR) or actor.has(Role.ADMIN)
 
@@ -141,4 +152,6 @@ _RULES = {
     StaffAction.MANAGE_FLOWS: _manage_flows,
     StaffAction.READ_DELIVERIES: _site_admin,
     StaffAction.MANAGE_MEETING: _meeting,
+    StaffAction.HANDLE_HANDOFF: _handoff,
+    StaffAction.READ_FIGURES: _site_admin,
 }

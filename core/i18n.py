@@ -12,13 +12,13 @@ import html
 import io
 import logging
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -77,6 +77,10 @@ class Translator:
     def moment(self, value: datetime, fmt: str = "long") -> str:
         """A UTC instant shown as wall-clock time in the site's zone."""
         return format_datetime(value, format=fmt, tzinfo=self.zone, locale=self._locale)
+
+    def span(self, value: timedelta) -> str:
+        """A duration in words ("20 minutes", "3 heures"): how long a request waited."""
+        return format_timedelta(value, threshold=1.5, locale=self._locale)
 
     def clock_time(self, value: datetime, fmt: str = "short") -> str:
         return format_time(value, format=fmt, tzinfo=self.zone, locale=self._locale)

@@ -22,6 +22,8 @@ from types import UnionType
 from typing import Any, ClassVar, NewType, get_args, get_origin, get_type_hints
 
 from core.access import Role
+from core.distress import Concern
+from core.handoffs import Outcome, Reason, Who
 from core.meetings import MeetingStatus, NotifyLevel, PartOfDay, ReminderAnswer
 from core.sharing import Area, Duration
 from flows.engine import Mode
@@ -85,6 +87,12 @@ class SitePage(StrEnum):
     CHANGES = "changes"
     PERSONS = "persons"
     UNDELIVERED = "undelivered"
+    FIGURES = "figures"
+
+
+class FiguresFile(StrEnum):
+    CHART = "chart"
+    CSV = "csv"
 
 
 @dataclass(frozen=True)
@@ -367,6 +375,15 @@ class ShowSitePage(_Intent):
 
 
 @dataclass(frozen=True)
+class SendFigures(_Intent):
+    """A site's hand-off figures as a chart or a CSV file (admins)."""
+
+    TAG: ClassVar[str] = "Sg"
+    site: int
+    file: FiguresFile
+
+
+@dataclass(frozen=True)
 class ViewPerson(_Intent):
     TAG: ClassVar[str] = "Sv"
     person: int
@@ -628,6 +645,106 @@ class StaffCancelMeeting(_Intent):
     confirmed: bool
 
 
+@dataclass(frozen=True)
+class TalkToSomeone(_Intent):
+    """🙋 Parler à quelqu'un: whom the person can ask for (their request, if one is open)."""
+
+    TAG: ClassVar[str] = "hh"
+
+
+@dataclass(frozen=True)
+class AskHuman(_Intent):
+    """The person asks for a human: whom, and why (asked, or yes to what the bot offered
+    after distress or messages it could not use); the worry the bot saw, if any."""
+
+    TAG: ClassVar[str] = "hw"
+    who: Who
+    reason: Reason
+    concern: frozenset[Concern]
+
+
+@dataclass(frozen=True)
+class ShowMyRequest(_Intent):
+    TAG: ClassVar[str] = "hs"
+
+
+@dataclass(frozen=True)
+class ShareMessages(_Intent):
+    """Whether what the person writes reaches those alerted before one of them answers."""
+
+    TAG: ClassVar[str] = "hm"
+    handoff: int
+    on: bool
+
+
+@dataclass(frozen=True)
+class WithdrawRequest(_Intent):
+    """Cancel the request, or end the conversation a human holds."""
+
+    TAG: ClassVar[str] = "hc"
+    handoff: int
+
+
+@dataclass(frozen=True)
+class DeclineHuman(_Intent):
+    """ "Non merci" to the human the bot offered: the emergency numbers stay."""
+
+    TAG: ClassVar[str] = "hn"
+
+
+@dataclass(frozen=True)
+class ShowAlerts(_Intent):
+    """/alertes: the open requests of my sites."""
+
+    TAG: ClassVar[str] = "al"
+
+
+@dataclass(frozen=True)
+class OpenHandoff(_Intent):
+    TAG: ClassVar[str] = "ho"
+    handoff: int
+
+
+@dataclass(frozen=True)
+class ClaimHandoff(_Intent):
+    """ "Je m'en occupe"."""
+
+    TAG: ClassVar[str] = "hk"
+    handoff: int
+
+
+@dataclass(frozen=True)
+class PickHandoff(_Intent):
+    """ "Répondre": what the holder types next goes to this person."""
+
+    TAG: ClassVar[str] = "hp"
+    handoff: int
+
+
+@dataclass(frozen=True)
+class PassHandoff(_Intent):
+    """ "Passer à un pair" / "Passer au référent"."""
+
+    TAG: ClassVar[str] = "hx"
+    handoff: int
+    to: Who
+
+
+@dataclass(frozen=True)
+class CloseHandoff(_Intent):
+    """ "Clore": asks the private outcome first."""
+
+    TAG: ClassVar[str] = "hz"
+    handoff: int
+
+
+@dataclass(frozen=True)
+class CloseWith(_Intent):
+    TAG: ClassVar[str] = "hq"
+    handoff: int
+    outcome: Outcome
+
+
 MeetingIntent = (
     ShowMeetings
     | PickMeetingKind
@@ -820,6 +937,7 @@ StaffIntent = (
     | AddInviteNote
     | OpenSitePage
     | ShowSitePage
+    | SendFigures
     | ViewPerson
     | ConfirmDeactivation
     | Deactivate
@@ -827,6 +945,13 @@ StaffIntent = (
     | Reassign
     | EditPersonNote
     | CancelTyping
+)
+
+HandoffIntent = (
+    TalkToSomeone | AskHuman | ShowMyRequest | ShareMessages | WithdrawRequest | DeclineHuman
+)
+HandoffStaffIntent = (
+    ShowAlerts | OpenHandoff | ClaimHandoff | PickHandoff | PassHandoff | CloseHandoff | CloseWith
 )
 
 Intent = (
@@ -853,6 +978,8 @@ Intent = (
     | MeetingIntent
     | AgendaIntent
     | AvailabilityIntent
+    | HandoffIntent
+    | HandoffStaffIntent
 )
 """Everything that can be on a button."""
 

@@ -15,6 +15,7 @@ from core.intents import (
     ShowMyData,
     ShowSharing,
     ShowSupport,
+    TalkToSomeone,
 )
 
 
@@ -25,6 +26,7 @@ class MenuEntry:
 
 
 MENU: tuple[MenuEntry, ...] = (
+    MenuEntry(TalkToSomeone(), N_("🙋 Parler à quelqu'un")),
     MenuEntry(ShowCatalog(), N_("📋 Démarches")),
     MenuEntry(ShowMeetings(), N_("📅 Rendez-vous")),
     MenuEntry(ShowJourney(), N_("🌟 Mon parcours")),

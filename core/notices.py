@@ -237,6 +237,83 @@ class SlotShortage:
     own: bool  # to the staff member themselves (else to an admin)
 
 
+@dataclass(frozen=True)
+class HandoffAlert:
+    """To a staff member: a person needs a human. Rendered from the hand-off as it is when
+    sent (not sent once someone claimed it); how long it has waited is said then."""
+
+    to: Recipient
+    handoff_id: int
+    person_label: str
+    reason: str  # core.handoffs.Reason
+    urgency: str  # core.handoffs.Urgency
+    share: str  # core.handoffs.Share
+    since: str  # when it was opened (ISO)
+    escalated: bool  # sent because the first ones alerted did not claim it in time
+    concern: str | None = None  # core.distress.Concern, for a distress hand-off
+    flow_id: str | None = None  # the flow and step, named from the flows when sent
+    step_id: str | None = None
+    deadline_on: str | None = None  # the flow's next deadline (ISO date), if any
+
+
+@dataclass(frozen=True)
+class HandoffTaken:
+    """To the others alerted: someone claimed it (nobody else needs to)."""
+
+    to: Recipient
+    handoff_id: int
+    person_label: str
+    by_name: str
+
+
+@dataclass(frozen=True)
+class HandoffClaimed:
+    """To the person: a human holds the conversation; what they write now reaches them."""
+
+    to: Recipient
+    by_name: str  # first name
+    role: str  # core.access.Role
+    handoff_id: int
+
+
+@dataclass(frozen=True)
+class HandoffPassed:
+    """To the person: the staff member passed their request to a peer or their referent."""
+
+    to: Recipient
+    to_who: str  # core.handoffs.Who
+
+
+@dataclass(frozen=True)
+class HandoffEnded:
+    """The conversation was closed by the other side: to the person (by staff) or to the
+    holder (by the person)."""
+
+    to: Recipient
+    by_name: str  # the staff member's first name, or the person's label
+    handoff_id: int
+
+
+@dataclass(frozen=True)
+class HandoffLate:
+    """To the person: nobody has claimed their request in the time promised; more people
+    are alerted. The emergency numbers again when it is urgent."""
+
+    to: Recipient
+    urgent: bool
+    concern: str | None = None
+
+
+@dataclass(frozen=True)
+class Relayed:
+    """One relayed message (or its edit), copied to the other side of a held hand-off: the
+    text and the chats are read from the relay's row when it is sent."""
+
+    to: Recipient
+    relayed_id: int
+    edit: bool = False
+
+
 Notice = (
     PersonsReceived
     | ChangeRequested
@@ -258,6 +335,13 @@ Notice = (
     | BookingInvitation
     | InvitationUnused
     | SlotShortage
+    | HandoffAlert
+    | HandoffTaken
+    | HandoffClaimed
+    | HandoffPassed
+    | HandoffEnded
+    | HandoffLate
+    | Relayed
 )
 
 _KINDS: dict[str, type[Any]] = {cls.__name__: cls for cls in get_args(Notice)}

@@ -38,6 +38,7 @@ class Document:
 
     name: str
     data: bytes
+    photo: bool = False  # an image shown in the chat (a chart), not a file to open
 
 
 READABLE = 500  # characters a person reads in one message: the house rule, not Telegram's

@@ -142,6 +142,9 @@ class Methods:
             "deleteMyCommands": self.delete_my_commands,
             "sendChatAction": self.send_chat_action,
             "sendDocument": self.send_document,
+            "sendPhoto": self.send_photo,
+            "copyMessage": self.copy_message,
+            "editMessageCaption": self.edit_message_caption,
             "close": self.always_true,
             "logOut": self.always_true,
         }
@@ -288,7 +291,7 @@ class Methods:
 
     async def edit_message_text(self, params: dict[str, Any]) -> dict[str, Any]:
         _, message = self._editable(params)
-        if message.document is not None:
+        if message.document is not None or message.photo is not None:
             raise bad_request("there is no text in the message to edit")
         raw, plain, entities = message_text(params)
         markup = params.get("reply_markup")
@@ -301,6 +304,88 @@ class Methods:
         message.reply_markup = (
             markup if isinstance(markup, dict) else None
         )  # no markup removes the keyboard
+        await self.emu.mark_edited(message)
+        return self.emu.message_dict(message)
+
+    async def send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A photo: an upload becomes the sizes Telegram would make of it."""
+        chat = self._chat(params, sending=True)
+        raw, plain, entities = caption_text(params)
+        markup = params.get("reply_markup")
+        check_reply_markup(markup)
+        reply_to = self._reply_to(chat, params.get("reply_parameters"))
+        file = params.get("photo")
+        if isinstance(file, UploadedFile):
+            if not file.data.startswith(b"\x89PNG") and not file.data.startswith(b"\xff\xd8"):
+                raise bad_request("IMAGE_PROCESS_FAILED")
+            photo = [{**self.emu.new_file("AgACAgQAAxkDAAE"), "width": 700, "height": 400}]
+        elif isinstance(file, str) and file:
+            photo = [{"file_id": file, "file_unique_id": self.emu.new_file("")["file_unique_id"]}]
+        else:
+            raise bad_request("there is no photo in the request")
+        message = await self.emu.add_bot_message(
+            chat,
+            text=plain,
+            raw_text=raw,
+            parse_mode=params.get("parse_mode"),
+            reply_markup=markup if isinstance(markup, dict) else None,
+            entities=entities,
+            reply_to=reply_to,
+            photo=photo,
+            file_content=file.data if isinstance(file, UploadedFile) else None,
+        )
+        return self.emu.message_dict(message)
+
+    async def copy_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A copy of a message (a user's, or the bot's own) without a link to the original:
+        its text, or its file with the original caption or the one given."""
+        chat = self._chat(params, sending=True)
+        source_chat = self.emu.chat(_int(params, "from_chat_id", 0))
+        message_id = _int(params, "message_id", 0)
+        if source_chat is None:
+            raise bad_request("chat not found")
+        original = source_chat.user_messages.get(message_id)
+        if original is None:
+            bot_message = source_chat.bot_message(message_id)
+            if bot_message is None:
+                raise bad_request("message to copy not found")
+            original = self.emu.message_dict(bot_message)
+        markup = params.get("reply_markup")
+        check_reply_markup(markup)
+        reply_to = self._reply_to(chat, params.get("reply_parameters"))
+        if "text" in original:
+            raw, plain, entities = original["text"], original["text"], list[dict[str, Any]]()
+        elif "caption" in params:
+            raw, plain, entities = caption_text(params)
+        else:
+            raw = plain = str(original.get("caption", ""))
+            entities = []
+        if "text" not in original and "photo" not in original and "document" not in original:
+            raise bad_request("message can't be copied")
+        message = await self.emu.add_bot_message(
+            chat,
+            text=plain,
+            raw_text=raw,
+            parse_mode=params.get("parse_mode"),
+            reply_markup=markup if isinstance(markup, dict) else None,
+            entities=entities,
+            reply_to=reply_to,
+            document=original.get("document"),
+            photo=original.get("photo"),
+        )
+        return {"message_id": message.message_id}
+
+    async def edit_message_caption(self, params: dict[str, Any]) -> dict[str, Any]:
+        _, message = self._editable(params)
+        if message.document is None and message.photo is None:
+            raise bad_request("there is no caption in the message to edit")
+        raw, plain, entities = caption_text(params)
+        markup = params.get("reply_markup")
+        check_reply_markup(markup)
+        if plain == message.text and entities == message.entities:
+            raise bad_request(NOT_MODIFIED)
+        message.text, message.raw_text, message.entities = plain, raw, entities
+        message.parse_mode = params.get("parse_mode")
         await self.emu.mark_edited(message)
         return self.emu.message_dict(message)
 

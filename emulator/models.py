@@ -56,6 +56,7 @@ class BotMessage:
     sequence: int
     document: dict[str, Any] | None = None
     file_content: bytes | None = None  # the uploaded bytes, for tests to read; never sent back
+    photo: list[dict[str, Any]] | None = None  # a photo copied from a user (copyMessage)
     entities: list[dict[str, Any]] = field(default_factory=list)
     edit_date: int | None = None
     reply_to_message: dict[str, Any] | None = None
@@ -96,8 +97,11 @@ class BotMessage:
             message["edit_date"] = self.edit_date
         if self.reply_to_message is not None:
             message["reply_to_message"] = self.reply_to_message
-        if self.document is not None:
-            message["document"] = self.document
+        if self.document is not None or self.photo is not None:
+            if self.document is not None:
+                message["document"] = self.document
+            else:
+                message["photo"] = self.photo
             if self.text:
                 message["caption"] = self.text
                 if self.entities:

@@ -290,6 +290,7 @@ class BotApiEmulator:
         reply_to: dict[str, Any] | None,
         document: dict[str, Any] | None = None,
         file_content: bytes | None = None,
+        photo: list[dict[str, Any]] | None = None,
     ) -> BotMessage:
         self._sequence += 1
         message = BotMessage(
@@ -306,6 +307,7 @@ class BotApiEmulator:
             file_content=file_content,
             entities=entities,
             reply_to_message=reply_to,
+            photo=photo,
         )
         chat.messages.append(message)
         await self._notify_messages()

@@ -98,14 +98,24 @@ class FakeChat:
         self.user_messages[message_id] = message
         return await self._emulator.enqueue("message", message, self.chat_id)
 
-    async def _send_text(self, user: FakeUser, text: str) -> int:
+    async def _send_text(self, user: FakeUser, text: str, reply_to: int | None = None) -> int:
         content: dict[str, Any] = {"text": text}
+        if reply_to is not None:
+            content["reply_to_message"] = self._replied(reply_to)
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0] if text.strip() else text
             content["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
             ]
         return await self._send(user, content)
+
+    def _replied(self, message_id: int) -> dict[str, Any]:
+        if message_id in self.user_messages:
+            return self.user_messages[message_id]
+        message = self.bot_message(message_id)
+        if message is None:
+            raise LookupError(f"no message {message_id} in chat {self.chat_id}")
+        return self._emulator.message_dict(message)
 
     def _keyboard_message(self, message_id: int | None) -> BotMessage:
         if message_id is not None:
@@ -193,8 +203,9 @@ class FakeUser(FakeChat):
     def unblock(self) -> None:
         self.blocked = False
 
-    async def send_text(self, text: str) -> int:
-        return await self._send_text(self, text)
+    async def send_text(self, text: str, *, reply_to: int | None = None) -> int:
+        """A text; `reply_to`: the message it answers (a bot message or the user's own)."""
+        return await self._send_text(self, text, reply_to)
 
     async def send_sticker(self) -> int:
         sticker = {
@@ -209,13 +220,16 @@ class FakeUser(FakeChat):
         }
         return await self._send(self, {"sticker": sticker})
 
-    async def send_photo(self) -> int:
+    async def send_photo(self, caption: str | None = None) -> int:
         sizes = [(90, 67, 1234), (320, 240, 15678), (800, 600, 65432)]
         photo = [
             {**self._emulator.new_file("AgACAgQAAxkBAAE"), "width": w, "height": h, "file_size": s}
             for w, h, s in sizes
         ]
-        return await self._send(self, {"photo": photo})
+        content: dict[str, Any] = {"photo": photo}
+        if caption is not None:
+            content["caption"] = caption
+        return await self._send(self, content)
 
     async def send_voice(self) -> int:
         voice = {

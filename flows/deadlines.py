@@ -91,6 +91,22 @@ def reminder_dates(
     return sorted(found, key=lambda item: (item.remind_on, item.deadline_id, item.deadline_date))
 
 
+def at_risk(flow: Flow, answers: Mapping[str, date], today: date) -> list[DeadlineDate]:
+    """Deadlines whose `flag_human` period has begun and which have not passed: a human
+    should look if the procedure is not done. A repeating deadline counts by its next
+    occurrence (doing the procedure again moves it on)."""
+    found = []
+    for deadline in flow.deadlines:
+        base = answers.get(deadline.from_answer)
+        if base is None or deadline.flag_human is None:
+            continue
+        for when in _occurrences(
+            deadline, base, today, today - timedelta(days=deadline.flag_human.days)
+        ):
+            found.append(DeadlineDate(deadline.id, when))
+    return sorted(found, key=lambda item: (item.date, item.deadline_id))
+
+
 def named_dates(flow: Flow, answers: Mapping[str, date], today: date) -> dict[str, date]:
     """The dates a step text can name (`{permit-expiry}`, `{renewal-last-day}`): each
     answer, and each deadline of an answered date, past ones too ("it expired on …"); a

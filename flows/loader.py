@@ -59,7 +59,7 @@ FLOW_REQUIRED = (
 FLOW_KEYS = (*FLOW_REQUIRED, "deadlines")
 SOURCE_KEYS = ("url", "title", "checked")
 DEADLINE_REQUIRED = ("id", "from")
-DEADLINE_KEYS = (*DEADLINE_REQUIRED, "text", "add", "repeat", "remind")
+DEADLINE_KEYS = (*DEADLINE_REQUIRED, "text", "add", "repeat", "remind", "flag_human")
 OFFSET_KEYS = ("days", "weeks", "months")
 ITEM_KEYS = ("id", "label", "help")
 OPTION_KEYS = ("label", "next")
@@ -365,6 +365,12 @@ class _Reader:
             self.offset(item, "remind", ("days",))
             for item in self.sequence(values.get("remind"), "remind", None)
         )
+        flag = None
+        if "flag_human" in values:
+            flag = self.offset(values["flag_human"], "flag_human", ("days",))
+            if flag.days > 0:
+                fix = "a number of days before the date, e.g. {days: -30}"
+                self.error(values["flag_human"], "`flag_human` must be before the date", fix)
         text = None
         if "text" in values:
             text = self.text(values["text"], "text", role=TextRole.DEADLINE_TEXT)
@@ -378,6 +384,7 @@ class _Reader:
             repeat,
             remind,
             text,
+            flag,
             line=_line(node),
             lines=_lines(entries),
         )

@@ -136,6 +136,9 @@ class Deadline(Located):
     repeat: Offset | None
     remind: tuple[Offset, ...]
     text: str | None
+    # Days before the date when a human is flagged if the procedure is not done yet
+    # (a right at risk: issue 11's "deadline" trigger); None: never.
+    flag_human: Offset | None = None
 
 
 @dataclass(frozen=True)

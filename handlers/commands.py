@@ -11,6 +11,7 @@ def commands(t: Translator) -> list[BotCommand]:
     help_command = "aide" if t.code == "fr" else "help"
     return [
         BotCommand("menu", t._("Afficher le menu")),
+        BotCommand("parler", t._("Parler à quelqu'un de l'équipe")),
         BotCommand("demarches", t._("Mes démarches pas à pas")),
         BotCommand("rdv", t._("Mes rendez-vous")),
         BotCommand("partage", t._("Ce que je partage avec la personne qui m'accompagne")),
@@ -32,6 +33,7 @@ async def register_commands(bot: Bot, translations: Translations) -> None:
 def staff_commands(t: Translator) -> list[BotCommand]:
     return [
         BotCommand("menu", t._("Mon espace professionnel")),
+        BotCommand("alertes", t._("Les demandes d'aide en cours")),
         BotCommand("agenda", t._("Mes rendez-vous de la semaine")),
         BotCommand("dispos", t._("Mes disponibilités pour les rendez-vous")),
         BotCommand("inviter", t._("Inviter un·e collègue ou une personne")),

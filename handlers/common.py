@@ -8,6 +8,7 @@ from app.context import AllianceContext
 from core.i18n import Translator
 from core.onboarding import Stage
 from core.screens import Screen, joined
+from flows.model import Flow
 from handlers import reply
 from screens import fallback, home, onboarding
 from screens import procedures as procedure_screens
@@ -64,3 +65,8 @@ def way_on(account: Account | None, t: Translator) -> Screen:
     if isinstance(account, PersonView) and not account.ready:
         return onboarding.resume(t, account.stage, account.language)
     return home.menu(t)
+
+
+def flow_of(context: AllianceContext, flow_id: str | None) -> Flow | None:
+    """A flow by id (None: none, or taken out of service): to name it and its step."""
+    return context.services.flows.registry.get(flow_id) if flow_id else None

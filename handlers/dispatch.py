@@ -26,6 +26,7 @@ from core.intents import (
     AnswerMeetingReminder,
     AnswerRequest,
     AskAnotherReferent,
+    AskHuman,
     AskOtherTimes,
     AwaitDate,
     AwaitNote,
@@ -37,10 +38,14 @@ from core.intents import (
     ChooseLanguage,
     ChooseOption,
     ChooseWay,
+    ClaimHandoff,
+    CloseHandoff,
+    CloseWith,
     ConfirmDeactivation,
     ConfirmReloadFlows,
     CounterRequest,
     Deactivate,
+    DeclineHuman,
     DeclineRequest,
     EditPersonNote,
     Erase,
@@ -57,12 +62,15 @@ from core.intents import (
     NextRound,
     OfferTime,
     OpenFlow,
+    OpenHandoff,
     OpenMeeting,
     OpenSitePage,
     OpenWorkshop,
+    PassHandoff,
     PickAreas,
     PickDay,
     PickDuration,
+    PickHandoff,
     PickMeetingKind,
     PickSite,
     PickSlot,
@@ -72,13 +80,16 @@ from core.intents import (
     RemoveAvailability,
     RestartFlow,
     SearchSites,
+    SendFigures,
     SendMeetingFile,
     SendMyDataFile,
     SendTimes,
     SetDiscreet,
     SetNotifyLevel,
     SetSharing,
+    ShareMessages,
     ShowAgenda,
+    ShowAlerts,
     ShowAvailability,
     ShowCatalog,
     ShowCategory,
@@ -91,6 +102,7 @@ from core.intents import (
     ShowMeetings,
     ShowMenu,
     ShowMyData,
+    ShowMyRequest,
     ShowNotifyLevel,
     ShowSharing,
     ShowSitePage,
@@ -106,13 +118,16 @@ from core.intents import (
     StepTap,
     TakeEarlier,
     TakeOffer,
+    TalkToSomeone,
     TickItem,
     ViewPerson,
+    WithdrawRequest,
     decode_tap,
 )
 from handlers import (
     fallback,
     flow_admin,
+    handoffs,
     home,
     meetings,
     onboarding,
@@ -190,6 +205,7 @@ async def route(update: Update, context: AllianceContext, intent: Intent) -> Non
             | AddInviteNote()
             | OpenSitePage()
             | ShowSitePage()
+            | SendFigures()
             | ViewPerson()
             | ConfirmDeactivation()
             | Deactivate()
@@ -246,6 +262,25 @@ async def route(update: Update, context: AllianceContext, intent: Intent) -> Non
             | SetNotifyLevel()
         ):
             await meetings.availability_tap(update, context, intent)
+        case (
+            TalkToSomeone()
+            | AskHuman()
+            | ShowMyRequest()
+            | ShareMessages()
+            | WithdrawRequest()
+            | DeclineHuman()
+        ):
+            await handoffs.handoff_tap(update, context, intent)
+        case (
+            ShowAlerts()
+            | OpenHandoff()
+            | ClaimHandoff()
+            | PickHandoff()
+            | PassHandoff()
+            | CloseHandoff()
+            | CloseWith()
+        ):
+            await handoffs.staff_tap(update, context, intent)
         case ShowFlowsAdmin():
             await flow_admin.show_flows(update, context)
         case ReloadFlows():
@@ -260,8 +295,14 @@ async def on_text(update: Update, context: AllianceContext) -> None:
     """Typed text: the answer the bot asked for, else a kind word and the way on."""
     account = context.scope.account
     awaited = account.awaiting if isinstance(account, PersonView | StaffView) else None
+    if isinstance(account, PersonView) and await handoffs.person_wrote(
+        update, context, relaying=awaited is None
+    ):
+        return  # distress, a secret, or a message relayed to the human who holds it
     match awaited:
         case None:
+            if isinstance(account, StaffView) and await handoffs.staff_wrote(update, context):
+                return
             await fallback.answer_unusable(update, context)
         case AwaitDate():
             await procedures.answer_typed_date(update, context, awaited)

@@ -18,11 +18,16 @@ from app.context import AllianceContext
 from app.pacing import Traffic, retry_after_seconds
 from core.delivery import Failure
 from core.i18n import Translator
+from core.notices import HandoffAlert
+from core.relay import RelayCopy
 from core.screens import Screen
 from handlers import reply
+from handlers.common import flow_of
+from screens import handoffs as handoff_screens
 from screens import notices as notice_screens
 from screens import procedures as procedure_screens
 from services import agenda as agenda_service
+from services import handoffs as handoff_service
 from services import outbox, waiting_list
 from services import reminders as reminder_service
 from services.outbox import Delivery, DueReminder
@@ -102,6 +107,10 @@ async def _deliver(context: AllianceContext, delivery: Delivery) -> outbox.Resul
     if not delivery.may_send(s.clock.now()):  # its claim ends soon: the next pass takes it
         return None
     try:
+        if isinstance(delivery.message, RelayCopy):
+            text = handoff_screens.relay_text(t, delivery.message)
+            message_id = await reply.relay(context, delivery.chat_id, t, delivery.message, text)
+            return outbox.Sent(delivery, message_id)
         (message,) = await reply.send(context, delivery.chat_id, t, screen, traffic=Traffic.BULK)
     except TelegramError as error:
         failure, wait = _failure(error)
@@ -122,9 +131,13 @@ def _failure(error: TelegramError) -> tuple[Failure, float | None]:
 
 
 def _screen(context: AllianceContext, t: Translator, delivery: Delivery) -> Screen | None:
-    message = delivery.message
+    message, now = delivery.message, context.services.clock.now()
+    if isinstance(message, RelayCopy):
+        return Screen("")  # a copy, not a screen: `reply.relay` sends it
+    if isinstance(message, HandoffAlert):
+        return handoff_screens.alert(t, message, now, flow_of(context, message.flow_id))
     if not isinstance(message, DueReminder):
-        return notice_screens.notice(t, message, context.services.clock.now())
+        return notice_screens.notice(t, message, now)
     flow = context.services.flows.registry.get(message.flow_id)
     if flow is None:
         return None
@@ -140,3 +153,18 @@ def _screen(context: AllianceContext, t: Translator, delivery: Delivery) -> Scre
             return procedure_screens.check_question(t, flow, message.step_id)
         case ReminderKind.LATER:
             return procedure_screens.later_reminder(t, flow, message.step_id)
+
+
+async def escalate_handoffs(context: AllianceContext) -> None:
+    """Requests nobody claimed in time go up the chain (every minute)."""
+    s = context.services
+    if await handoff_service.escalate(s.db, s.clock.now()):
+        s.work.outbox_changed()
+
+
+async def watch_deadlines(context: AllianceContext) -> None:
+    """Rights at risk: deadlines near and procedures not done (hourly)."""
+    s = context.services
+    now = s.clock.now()
+    if await handoff_service.watch_deadlines(s.db, s.flows.registry, now, s.settings.zone):
+        s.work.outbox_changed()

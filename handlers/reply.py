@@ -7,7 +7,14 @@ import html
 import logging
 import warnings
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.warnings import PTBUserWarning
@@ -16,6 +23,7 @@ from app.context import AllianceContext
 from app.pacing import Traffic
 from core.i18n import RIGHT_TO_LEFT_MARK, Translator
 from core.intents import encode
+from core.relay import MessageKind, RelayCopy
 from core.screens import Button, Edited, MovedOn, Screen, Shown
 
 log = logging.getLogger(__name__)
@@ -49,6 +57,16 @@ async def send(
         await context.bot.send_message(
             chat_id, t.directional(screen.lead), parse_mode=ParseMode.HTML, rate_limit_args=traffic
         )
+    if screen.document is not None and screen.document.photo:  # a chart: shown in the chat
+        message = await context.bot.send_photo(
+            chat_id,
+            screen.document.data,
+            caption=t.directional(screen.text),
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(t, screen),
+            rate_limit_args=traffic,
+        )
+        return (message,)
     if screen.document is not None:  # one message: the file, the text as its caption
         message = await context.bot.send_document(
             chat_id,
@@ -68,6 +86,57 @@ async def send(
         rate_limit_args=traffic,  # a reply is never paced behind bulk (app/pacing.py)
     )
     return (message,)
+
+
+async def relay(
+    context: AllianceContext, chat_id: int, t: Translator, copy: RelayCopy, text: str
+) -> int:
+    """Send (or edit) one relayed message on the other side: a text as a signed message,
+    a photo or a document copied by Telegram with a signed caption (copied, never
+    forwarded: neither side sees the other's account). The copy's message id."""
+    bot, traffic = context.bot, Traffic.BULK
+    if copy.edit_of is not None:
+        try:
+            if copy.kind is MessageKind.TEXT:
+                await bot.edit_message_text(
+                    text, chat_id, copy.edit_of, parse_mode=ParseMode.HTML, rate_limit_args=traffic
+                )
+            else:
+                await bot.edit_message_caption(
+                    chat_id,
+                    copy.edit_of,
+                    caption=text,
+                    parse_mode=ParseMode.HTML,
+                    rate_limit_args=traffic,
+                )
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise
+        return copy.edit_of
+    answering = (
+        ReplyParameters(copy.reply_to_message_id, allow_sending_without_reply=True)
+        if copy.reply_to_message_id
+        else None
+    )
+    if copy.kind is MessageKind.TEXT:
+        sent = await bot.send_message(
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_parameters=answering,
+            rate_limit_args=traffic,
+        )
+        return sent.message_id
+    copied = await bot.copy_message(
+        chat_id,
+        copy.from_chat_id,
+        copy.message_id,
+        caption=text,
+        parse_mode=ParseMode.HTML,
+        reply_parameters=answering,
+        rate_limit_args=traffic,
+    )
+    return copied.message_id
 
 
 async def answer(update: Update, context: AllianceContext, t: Translator, screen: Screen) -> None:

@@ -22,6 +22,7 @@ from core.intents import (
     ConfirmDeactivation,
     Deactivate,
     EditPersonNote,
+    FiguresFile,
     HandleChange,
     InviteAt,
     InviteFor,
@@ -29,6 +30,7 @@ from core.intents import (
     InviteWho,
     OpenSitePage,
     Reassign,
+    SendFigures,
     ShowSitePage,
     SitePage,
     StaffHome,
@@ -38,9 +40,10 @@ from core.intents import (
 from core.screens import Screen, joined
 from handlers import reply
 from handlers.common import visitor_of, way_on
+from screens import figures as figure_screens
 from screens import staff as screens
+from services import handoff_figures, staff_views
 from services import staff as staff_service
-from services import staff_views
 from services.authorisation import NotAllowed
 from services.staff import RoleView, StaffView
 
@@ -86,6 +89,8 @@ async def _page(context: AllianceContext, me: StaffView, tap: StaffIntent) -> Sc
             return screens.choose_site_for_page(t, sites, page) if sites else screens.not_allowed(t)
         case ShowSitePage():
             return await _site_page(context, tap)
+        case SendFigures():
+            return await _figures_file(context, tap)
         case ViewPerson(person=person_id):
             detail = await staff_views.person_detail(s.db, s.flows, user_id, person_id, now)
             return screens.person(t, detail, now)
@@ -171,8 +176,22 @@ async def _site_page(context: AllianceContext, tap: ShowSitePage) -> Screen:
         case SitePage.UNDELIVERED:
             lines = await staff_service.undelivered(s.db, user_id, site_id, now)
             return screens.undelivered(t, lines)
+        case SitePage.FIGURES:
+            found = await handoff_figures.site_figures(s.db, user_id, site_id, now)
+            return figure_screens.page(t, found, site_id)
         case _:
             assert_never(tap.page)
+
+
+async def _figures_file(context: AllianceContext, tap: SendFigures) -> Screen:
+    s, t, now = context.services, context.scope.t, context.services.clock.now()
+    user_id = visitor_of(context).telegram_user_id
+    found = await handoff_figures.site_figures(s.db, user_id, tap.site, now)
+    match tap.file:
+        case FiguresFile.CHART:
+            return figure_screens.chart(t, found)
+        case FiguresFile.CSV:
+            return figure_screens.csv_file(t, found)
 
 
 def _link(context: AllianceContext, code: str) -> str:

@@ -8,6 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import assert_never
 
+from core.access import Role
+from core.distress import Concern
+from core.handoffs import Who
 from core.i18n import Translator
 from core.meetings import ReminderAnswer, Reminding
 from core.notices import (
@@ -15,6 +18,12 @@ from core.notices import (
     BookingInvitation,
     ChangeRequested,
     EarlierTime,
+    HandoffAlert,
+    HandoffClaimed,
+    HandoffEnded,
+    HandoffLate,
+    HandoffPassed,
+    HandoffTaken,
     InvitationUnused,
     MeetingAnswered,
     MeetingBooked,
@@ -25,6 +34,7 @@ from core.notices import (
     PersonsReceived,
     PersonUnreachable,
     ReferentChanged,
+    Relayed,
     RetentionErased,
     RetentionWarning,
     SharingEnds,
@@ -35,7 +45,7 @@ from core.notices import (
     ToPerson,
 )
 from core.screens import Screen
-from screens import meetings, privacy
+from screens import handoffs, meetings, privacy
 from screens.staff import back
 
 
@@ -111,5 +121,21 @@ def notice(t: Translator, item: Notice, now: datetime) -> Screen:
             return meetings.invitation_unused(t, label, person_id, datetime.fromisoformat(since))
         case SlotShortage():
             return meetings.shortage(t, item)
+        case HandoffAlert():
+            return handoffs.alert(t, item, now, None)
+        case HandoffTaken(person_label=label, by_name=by):
+            return handoffs.taken_notice(t, label, by)
+        case HandoffClaimed(by_name=name, role=role, handoff_id=handoff_id):
+            return handoffs.claimed_notice(t, name, Role(role), handoff_id)
+        case HandoffPassed(to_who=who):
+            return handoffs.passed(t, Who(who))
+        case HandoffEnded(to=ToPerson(), by_name=name):
+            return handoffs.ended_for_person(t, name)
+        case HandoffEnded(by_name=label):
+            return handoffs.ended_for_staff(t, label)
+        case HandoffLate(urgent=urgent, concern=concern):
+            return handoffs.late(t, urgent, Concern(concern) if concern else None)
+        case Relayed():  # sent as a copy (`handlers/notify.py`), never rendered as a notice
+            return Screen(t._("💬 Nouveau message."))
         case _:
             assert_never(item)

@@ -25,12 +25,13 @@ from core.intents import (
     ShowCatalog,
     ShowCategory,
     ShowDays,
-    ShowHelp,
     ShowItemHelp,
     ShowJourney,
     ShowMeetings,
+    ShowMyRequest,
     StepOp,
     StepTap,
+    TalkToSomeone,
     TickItem,
 )
 from core.screens import Button, Label, Screen, column, joined_within
@@ -39,8 +40,10 @@ from flows.catalog import flow_ref, step_ref
 from flows.engine import EngineError, Mode, Status
 from flows.model import Ending, Flow, Past, StepKind
 from flows.registry import FlowRegistry
-from screens.contact import stuck_help
+from screens.asked import asked_lines
+from screens.contact import contact_details, stuck_help
 from screens.home import back_to_menu
+from services.handoffs import Nobody, Waiting
 from services.procedures import (
     Acted,
     Finished,
@@ -147,7 +150,7 @@ def step(
             rows.append((Button(t.label("📅 Prendre rendez-vous"), ShowMeetings()),))
     else:
         rows.append((Button(t.label("🌟 Mon parcours"), ShowJourney()),))
-        rows.append((Button(t.label("🙋 Besoin d'aide ?"), ShowHelp()),))
+        rows.append((Button(t.label("🙋 Parler à quelqu'un"), TalkToSomeone()),))
     rows.append((back_to_menu(t),))
     return Screen("\n\n".join(parts), tuple(rows))
 
@@ -362,18 +365,33 @@ def finished(t: Translator, ending: Ending) -> str:
 
 
 def helping(t: Translator, view: StepView, acted: Acted) -> Screen:
-    """The answer to "Je bloque" (and to help asked without leaving the step): whom to
-    call or where to go, under the step's title, with the step's own buttons still there
-    and one to read the step again."""
+    """The answer to "Je bloque" (and to help asked without leaving the step): who was
+    told and when to expect them, or a human offered, or whom to call; under the step's
+    title, with the step's own buttons still there and one to read the step again."""
     shown = step(t, view)
     again = (Button(t.label("📖 Revoir l'étape"), OpenFlow(flow_ref(view.flow))),)
+    human: tuple[Button, ...]
+    match acted.handoff:
+        case Waiting():
+            human = (Button(t.label("📨 Ma demande"), ShowMyRequest()),)
+        case None:
+            human = (Button(t.label("🙋 Parler à quelqu'un"), TalkToSomeone()),)
+        case Nobody():
+            human = ()
     text = "\n\n".join([header(t, view), help_offered(t, acted).text])
-    return Screen(text, (again, *shown.buttons))
+    return Screen(text, (again, *((human,) if human else ()), *shown.buttons))
 
 
 def help_offered(t: Translator, acted: Acted) -> Screen:
-    """Until hand-offs are routed in the bot, nobody is told of a help request: so it is
-    never "noted"; the person hears whom to call or where to go, with the site's details."""
+    """Who was told and when to expect an answer; else (nobody in the bot to tell, or
+    a human only offered) whom to call or where to go, with the site's details: never
+    "noted" when nobody is told."""
+    if isinstance(acted.handoff, Waiting):
+        lines = asked_lines(t, acted.handoff)
+        if acted.contact.site and acted.contact.reachable:
+            lines.append(t._("Vous pouvez aussi joindre {site} :", site=acted.contact.site))
+            lines += contact_details(t, acted.contact)
+        return Screen("\n".join(lines))
     return stuck_help(t, acted.contact)
 
 

@@ -25,6 +25,7 @@ from core.intents import (
     OpenSitePage,
     Reassign,
     ShowAgenda,
+    ShowAlerts,
     ShowAvailability,
     ShowFlowsAdmin,
     ShowLanguages,
@@ -67,6 +68,9 @@ ACTION_NAMES = {
     StaffAction.HANDLE_REFERENT_CHANGE: N_("changement de référent·e"),
     StaffAction.MANAGE_FLOWS: N_("gestion des parcours"),
     StaffAction.READ_DELIVERIES: N_("lecture des messages non remis"),
+    StaffAction.MANAGE_MEETING: N_("gestion d'un rendez-vous"),
+    StaffAction.HANDLE_HANDOFF: N_("prise en charge d'une demande d'aide"),
+    StaffAction.READ_FIGURES: N_("lecture des chiffres des demandes d'aide"),
 }
 # What an undelivered message was about (its text is never shown to staff).
 MESSAGE_KINDS = {
@@ -91,6 +95,13 @@ MESSAGE_KINDS = {
     "BookingInvitation": N_("une invitation à prendre rendez-vous"),
     "InvitationUnused": N_("une invitation restée sans réponse"),
     "SlotShortage": N_("un manque d'heures libres"),
+    "HandoffAlert": N_("une demande d'aide"),
+    "HandoffTaken": N_("une demande d'aide prise en charge"),
+    "HandoffClaimed": N_("une réponse à une demande d'aide"),
+    "HandoffPassed": N_("une demande d'aide transmise"),
+    "HandoffEnded": N_("une conversation terminée"),
+    "HandoffLate": N_("une demande d'aide en retard"),
+    "Relayed": N_("un message transmis"),
 }
 
 
@@ -104,6 +115,7 @@ def home(t: Translator, staff: StaffView) -> Screen:
         t._("{role} à {site}", role=role_name(t, r.role), site=r.site_name) for r in staff.roles
     )
     buttons: list[Button] = [
+        Button(t.label("🔔 Demandes d'aide"), ShowAlerts()),
         Button(t.label("🗓 Agenda"), ShowAgenda(0)),
         Button(t.label("🕒 Mes disponibilités"), ShowAvailability()),
         Button(t.label("🔔 Ce que je vous signale"), ShowNotifyLevel()),
@@ -116,6 +128,7 @@ def home(t: Translator, staff: StaffView) -> Screen:
         buttons.append(Button(t.label("🔁 Demandes de changement"), OpenSitePage(SitePage.CHANGES)))
         buttons.append(Button(t.label("📜 Journal des accès"), OpenSitePage(SitePage.JOURNAL)))
         buttons.append(Button(t.label("📭 Messages non remis"), OpenSitePage(SitePage.UNDELIVERED)))
+        buttons.append(Button(t.label("📊 Chiffres des demandes"), OpenSitePage(SitePage.FIGURES)))
     if staff.has(Role.MEDIATOR) or staff.has(Role.ADMIN):
         buttons.append(Button(t.label("🧭 Parcours"), ShowFlowsAdmin()))
     buttons.append(Button(t.label("🌐 Langue"), ShowLanguages()))

@@ -73,8 +73,8 @@ async def _caller(session: AsyncSession, visitor: Visitor, now: datetime, tapped
     person = await onboarding.seen_person(session, visitor, now)
     if person is None:
         return Caller(None, None)
-    if tapped:
-        person.awaiting = None
+    if tapped:  # a tap is something the bot understood: "twice in a row" starts again
+        person.awaiting, person.misunderstood = None, 0
     zone = await site_store.timezone_of(session, person.site_id)
     return Caller(await onboarding.view_of(session, person), zone)
 

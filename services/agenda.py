@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access import Role, StaffAction, Target
+from core.handoffs import Reason, Who
 from core.meetings import (
     GRID,
     CancelledBy,
@@ -32,7 +33,7 @@ from core.notices import (
 )
 from core.sites import first_name
 from core.slots import capacity, free_slots
-from services import outbox
+from services import handoffs, outbox
 from services.authorisation import authorise, staff_transaction
 from services.booking import (
     KindChoice,
@@ -336,7 +337,22 @@ async def mark(
             if person is not None:
                 facts = await meeting_facts(session, meeting, person)
                 await outbox.queue(session, [MeetingMissed(ToPerson(person.id), facts)], now)
+                if await _missed_before(session, meeting):  # twice in a row: a human
+                    await handoffs.open_for(
+                        session, person, Reason.MISSED_TWICE, now, who=Who.REFERENT
+                    )
     return await staff_meeting(db, telegram_user_id, meeting_id, now)
+
+
+async def _missed_before(session: AsyncSession, meeting: Meeting) -> bool:
+    """The person's meeting before this one (held or missed) was missed too."""
+    earlier = [
+        m
+        for m in await meeting_store.of_person(session, meeting.person_id)
+        if m.starts_at < meeting.starts_at
+        and m.status in (MeetingStatus.HELD.value, MeetingStatus.MISSED.value)
+    ]
+    return bool(earlier) and earlier[-1].status == MeetingStatus.MISSED.value
 
 
 async def staff_cancel(

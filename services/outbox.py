@@ -20,14 +20,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.delivery import Failure, GiveUp, Park, RetryAt, after_failure
+from core.handoffs import Status as HandoffStatus
 from core.meetings import MeetingStatus, NotifyLevel, reminder_still_due, staff_wants
 from core.notices import (
     BookingInvitation,
+    HandoffAlert,
     InvitationUnused,
     MeetingReminder,
     Notice,
     PersonUnreachable,
     Recipient,
+    Relayed,
     ToFormerPerson,
     ToPerson,
     ToStaff,
@@ -37,9 +40,11 @@ from core.notices import (
     to_payload,
     waits_for_staff,
 )
+from core.relay import RelayCopy
 from core.reminders import outdated
 from flows.engine import Progress
 from flows.engine import Status as ProgressStatus
+from storage import handoffs as handoff_store
 from storage import meetings as meeting_store
 from storage import outbox as outbox_store
 from storage import persons as person_store
@@ -81,7 +86,7 @@ class Delivery:
     chat_id: int
     language: str
     zone: ZoneInfo | None  # the recipient's site's zone, if any
-    message: Notice | DueReminder
+    message: Notice | DueReminder | RelayCopy
     lease: datetime  # the claim: results are recorded only while it holds
 
     def may_send(self, now: datetime) -> bool:
@@ -90,11 +95,16 @@ class Delivery:
 
 
 async def queue(
-    session: AsyncSession, notices: Iterable[Notice], now: datetime, at: datetime | None = None
+    session: AsyncSession,
+    notices: Iterable[Notice],
+    now: datetime,
+    at: datetime | None = None,
+    handoff_id: int | None = None,
 ) -> None:
     """Write notices to the outbox, inside the caller's transaction; sent from `at` (a
     meeting's reminder) or as soon as possible. A notice about a meeting names it in its
-    row: the meeting's message log, and what its cancellation drops."""
+    row: the meeting's message log, and what its cancellation drops; one about a hand-off
+    names it too (an alert is not sent once claimed)."""
     for notice in notices:
         kind, data = to_payload(notice)
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -105,6 +115,7 @@ async def queue(
             kind=kind,
             payload=payload,
             meeting_id=about.meeting_id if about and about.meeting_id else None,
+            handoff_id=handoff_id,
             next_attempt_at=at or now,
             **_columns(notice.to),
         )
@@ -240,6 +251,9 @@ async def _sent(
     _settle(row, Status.SENT)
     row.sent_at, row.attempts = now, row.attempts + 1
     row.telegram_message_id = telegram_message_id
+    message = delivery.message
+    if isinstance(message, RelayCopy) and message.edit_of is None:
+        await handoff_store.set_copy_id(session, message.relayed_id, telegram_message_id)
 
 
 def _settle(row: OutboxMessage, status: Status) -> None:
@@ -281,6 +295,15 @@ async def _failed(
             _settle(row, Status.FAILED)
     if failure is Failure.BLOCKED and row.person_id is not None:
         await _unreachable(session, row.person_id, now)
+    if failure is Failure.BLOCKED and row.handoff_id and isinstance(delivery.message, HandoffAlert):
+        await _alert_bounced(session, row.handoff_id, now)
+
+
+async def _alert_bounced(session: AsyncSession, handoff_id: int, now: datetime) -> None:
+    """An alert to a staff member who blocked the bot: the next in the chain now."""
+    from services.handoffs import alert_unreachable  # the hand-offs queue through here
+
+    await alert_unreachable(session, handoff_id, now)
 
 
 async def _unreachable(session: AsyncSession, person_id: int, now: datetime) -> None:
@@ -299,9 +322,11 @@ async def _delivery(
     if address is None:
         return None
     chat_id, language, zone = address.chat_id, address.language, address.zone
-    message: Notice | DueReminder | None
+    message: Notice | DueReminder | RelayCopy | None
     if row.kind == REMINDER:
         message = await _due_reminder(session, row, now, zone, progress)
+    elif row.kind == Relayed.__name__:
+        message = await _relay_copy(session, row, chat_id, language)
     else:
         message = from_payload(
             row.kind, json.loads(row.payload), _recipient(row, chat_id, language)
@@ -315,10 +340,31 @@ async def _delivery(
         return None
     if await _invitation_answered(session, message):
         return None
+    if isinstance(message, HandoffAlert) and not await _still_open(session, message):
+        return None
     return Delivery(row.id, chat_id, language, zone, message, lease)
 
 
-async def _invitation_answered(session: AsyncSession, message: Notice | DueReminder) -> bool:
+async def _relay_copy(
+    session: AsyncSession, row: OutboxMessage, chat_id: int, language: str
+) -> RelayCopy | None:
+    from services.relay import copy_of  # the relay queues through here
+
+    notice = from_payload(row.kind, json.loads(row.payload), _recipient(row, chat_id, language))
+    if not isinstance(notice, Relayed):
+        return None
+    return await copy_of(session, row, notice, chat_id)
+
+
+async def _still_open(session: AsyncSession, alert: HandoffAlert) -> bool:
+    """An alert is pointless once someone claimed the hand-off, or it was closed."""
+    handoff = await handoff_store.get(session, alert.handoff_id)
+    return handoff is not None and handoff.status == HandoffStatus.OPEN
+
+
+async def _invitation_answered(
+    session: AsyncSession, message: Notice | DueReminder | RelayCopy
+) -> bool:
     """An invitation's follow-ups are pointless once the person booked a meeting."""
     match message:
         case BookingInvitation(to=ToPerson(person_id=person_id), since=since, follow_up=True):

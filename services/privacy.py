@@ -9,6 +9,7 @@ from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.handoffs import KEEP_RELAYED
 from core.notices import (
     Notice,
     RetentionErased,
@@ -21,7 +22,7 @@ from core.sharing import REMIND_BEFORE_END, Area, needs_reminder
 from services import outbox
 from services.onboarding import Visitor
 from storage import counts, rounds
-from storage import help_requests as help_store
+from storage import handoffs as handoff_store
 from storage import invites as invite_store
 from storage import meetings as meeting_store
 from storage import persons as person_store
@@ -31,7 +32,7 @@ from storage import reminders as reminder_store
 from storage import sharing as sharing_store
 from storage import staff as staff_store
 from storage.db import SessionFactory
-from storage.models import Person
+from storage.models import Handoff, Person
 
 WARN_BEFORE_ERASURE = timedelta(days=30)
 STAFF_RETENTION = timedelta(days=365)
@@ -104,11 +105,25 @@ class ReminderSent:
 
 @dataclass(frozen=True)
 class HelpAsked:
-    flow: str
-    step: str
+    """A request for a human (a hand-off): why, whom, what was shared, how it went, and
+    the messages relayed while a human held it (kept 30 days after the close)."""
+
+    flow: str | None
+    step: str | None
     reason: str
     at: datetime
-    status: str  # "pending" until the hand-off feature routes it to someone
+    status: str  # open, held, closed, cancelled
+    who: str = "first"  # referent, peer, first
+    share: str = "step"  # step, messages
+    closed_at: datetime | None = None
+    messages: tuple[RelayedLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelayedLine:
+    at: datetime
+    from_me: bool  # written by the person (else by the staff member)
+    text: str | None  # None: a file (never stored), or text deleted after the close
 
 
 @dataclass(frozen=True)
@@ -206,8 +221,10 @@ async def export(db: SessionFactory, visitor: Visitor) -> PersonExport | None:
                 for r in await reminder_store.to_come(session, person.id)
             ),
             help_requests=tuple(
-                HelpAsked(h.flow_id, h.step_id, h.reason, h.created_at, h.status)
-                for h in await help_store.of_person(session, person.id)
+                [
+                    await _help_asked(session, h)
+                    for h in await handoff_store.of_person(session, person.id)
+                ]
             ),
             staff_accesses=tuple(
                 StaffAccess(e.at, name, e.action, e.outcome)
@@ -291,6 +308,7 @@ async def housekeeping(db: SessionFactory, now: datetime, retention_months: int)
         await staff_store.delete_deactivated_before(session, now - STAFF_RETENTION)
         await invite_store.delete_expired_before(session, now - FORGET_INVITES_AFTER)
         await outbox.forget_settled(session, now)
+        await handoff_store.forget_relayed_text(session, now - KEEP_RELAYED)
         await outbox.queue(session, notices, now)
     return len(notices)
 
@@ -303,3 +321,18 @@ async def _remind_sharing_ends(session: AsyncSession, now: datetime) -> list[Not
             row.reminded_at = now
             notices.append(SharingEnds(ToPerson(person.id)))
     return notices
+
+
+async def _help_asked(session: AsyncSession, handoff: Handoff) -> HelpAsked:
+    relayed = await handoff_store.relayed_of(session, handoff.id)
+    return HelpAsked(
+        handoff.flow_id,
+        handoff.step_id,
+        handoff.reason,
+        handoff.created_at,
+        handoff.status,
+        handoff.who,
+        handoff.share,
+        handoff.closed_at,
+        tuple(RelayedLine(r.created_at, r.from_person, r.text) for r in relayed),
+    )

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.handoffs import Reason as HandoffReason
+from core.handoffs import Who as HandoffWho
 from core.intents import AwaitDate, Name, encode
 from core.reminders import due_at
 from core.sites import Contact
@@ -35,10 +37,11 @@ from flows.engine import (
     StepEntered,
 )
 from flows.model import Ending, Flow, Step
+from services import handoffs
+from services.handoffs import Nobody, Waiting
 from services.onboarding import Visitor
 from services.sites import contact_of
 from storage import funnel, rounds
-from storage import help_requests as help_store
 from storage import persons as person_store
 from storage import progress as progress_store
 from storage import reminders as reminder_store
@@ -95,6 +98,7 @@ class Acted:
     view: StepView | None
     error: Problem | None = None
     help_requested: HelpRequested | None = None
+    handoff: Waiting | Nobody | None = None  # the human flagged, or whom to call
     follow_up: date | None = None
     finished: Ending | None = None  # the flow ended with this tap: how
     contact: Contact = field(default_factory=Contact)  # whom to reach, said with help
@@ -296,6 +300,7 @@ async def _effects(
 ) -> Acted:
     today = now.astimezone(zone).date()
     help_requested, follow_up = None, None
+    handoff: Waiting | Nobody | None = None
     for effect in effects:
         if isinstance(effect, StepEntered):
             await _funnel(session, flow, effect.step_id, FunnelEvent.ENTERED, today)
@@ -306,7 +311,7 @@ async def _effects(
             await reminder_store.cancel_unsent(session, person.id, f"{later}:", now)
         elif isinstance(effect, HelpRequested):
             help_requested = effect
-            await help_store.add(session, person.id, effect, now)
+            handoff = await _hand_off(session, person, flow, effect, now)
         elif isinstance(effect, ScheduleFollowUp):
             follow_up = effect.due if effect.kind is FollowUp.LATER else follow_up
             await _schedule_follow_up(session, person, flow, effect, zone)
@@ -325,9 +330,34 @@ async def _effects(
         flow,
         _view(flow, after, today, referent is not None),
         help_requested=help_requested,
+        handoff=handoff,
         follow_up=follow_up,
         finished=finished,
         contact=contact_of(site, referent),
+    )
+
+
+async def _hand_off(
+    session: AsyncSession, person: Person, flow: Flow, asked: HelpRequested, now: datetime
+) -> Waiting | Nobody | None:
+    """ "Je bloque" and "Non, ça n'a pas marché" alert a human at once (the person can
+    change who or cancel); "Je n'y arrive pas" offers one the first time and flags one
+    the second time on the same step. None: only offered."""
+    reason: HandoffReason
+    match asked.reason:
+        case engine.Reason.CANNOT:
+            step = f"{flow.id}:{asked.step_id}"
+            if person.cannot_step != step:
+                person.cannot_step = step
+                return None
+            person.cannot_step, reason = None, HandoffReason.CANNOT
+        case engine.Reason.CHECK_FAILED:
+            reason = HandoffReason.CHECK_FAILED
+        case engine.Reason.STUCK | engine.Reason.MODE:
+            reason = HandoffReason.ASKED
+    who = HandoffWho.REFERENT if asked.who is engine.Who.REFERENT else None
+    return await handoffs.open_for(
+        session, person, reason, now, who=who, flow_id=flow.id, step_id=asked.step_id
     )
 
 

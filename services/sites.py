@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.opening_hours import OpeningError, describe, parse_opening
 from core.sites import HOLIDAY_REGIONS, Contact, first_name, normalise_phone, postal_address
 from storage import persons as person_store
 from storage import sites as site_store
@@ -30,6 +31,7 @@ class SiteView:
     postcode: str | None = None
     office_hours: str | None = None
     phone: str | None = None
+    opening: str | None = None  # structured hours (core.opening_hours), for hand-offs
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class SiteChanges:
     postcode: str | None = None
     office_hours: str | None = None
     phone: str | None = None
+    opening: str | None = None
 
 
 async def create_site(
@@ -111,6 +114,8 @@ async def edit_site(db: SessionFactory, name_or_id: str, changes: SiteChanges) -
             site.postcode = _optional(changes.postcode)
         if changes.office_hours is not None:
             site.office_hours = _optional(changes.office_hours)
+        if changes.opening is not None:
+            site.opening = _valid_opening(changes.opening)
         return _view(site)
 
 
@@ -153,7 +158,19 @@ def _view(site: Site) -> SiteView:
         site.postcode,
         site.office_hours,
         site.phone,
+        site.opening,
     )
+
+
+def _valid_opening(spec: str) -> str | None:
+    """Hours in which a request's "4 working hours" are counted; "" goes back to the
+    default (weekdays 09:00–12:30 and 13:30–17:00). Stored in its canonical form."""
+    if not spec.strip():
+        return None
+    try:
+        return describe(parse_opening(spec))
+    except OpeningError as error:
+        raise SiteError(f"--opening: {error}") from None
 
 
 def _valid_name(name: str) -> str:

@@ -16,13 +16,12 @@ from flows.catalog import FlowCatalog
 from flows.model import Flow
 from services.authorisation import Access, NotAllowed, authorise, staff_transaction
 from services.staff import NoteSaved, clean_note
-from storage import help_requests as help_store
+from storage import handoffs as handoff_store
 from storage import persons as person_store
 from storage import progress as progress_store
 from storage import sharing as sharing_store
 from storage import staff as staff_store
 from storage.db import SessionFactory
-from storage.help_requests import HelpStatus
 from storage.models import Person, StaffMember
 
 AREA_OF_CATEGORY = {"caf": Area.CAF, "prefecture": Area.PREFECTURE, "housing": Area.HOUSING}
@@ -50,7 +49,7 @@ class HelpLine:
 
     asked_at: datetime
     flow: Flow | None
-    step_id: str
+    step_id: str | None
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ async def my_persons(
         )
         referent = None if actor.has(Role.ADMIN, site_id) else actor.staff_id
         persons = await person_store.on_site(session, site_id, referent_id=referent)
-        asking = await staff_store.persons_asking_help(session, [p.id for p in persons])
+        asking = await handoff_store.persons_with_active(session, [p.id for p in persons])
         lines = [PersonLine(p.id, p.referent_note, p.last_seen_at, p.id in asking) for p in persons]
         return sorted(lines, key=lambda line: not line.asks_help)  # stable: last seen first
 
@@ -91,8 +90,8 @@ async def person_detail(
         rows = await progress_store.of_person(session, person.id)
         waiting = [
             (r.created_at, r.flow_id, r.step_id)
-            for r in await help_store.of_person(session, person.id)
-            if r.status == HelpStatus.PENDING.value
+            for r in await handoff_store.of_person(session, person.id)
+            if r.status in handoff_store.ACTIVE
         ]
         note, last_seen = person.referent_note, person.last_seen_at
     procedures = []
@@ -117,8 +116,8 @@ async def person_detail(
     )
 
 
-def _shared_flow(catalog: FlowCatalog, flow_id: str, shared: frozenset[Area]) -> Flow | None:
-    flow = catalog.registry.get(flow_id)
+def _shared_flow(catalog: FlowCatalog, flow_id: str | None, shared: frozenset[Area]) -> Flow | None:
+    flow = catalog.registry.get(flow_id) if flow_id else None
     return flow if flow is not None and AREA_OF_CATEGORY.get(flow.category) in shared else None
 
 

@@ -69,6 +69,10 @@ class Person(Base):
     discreet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Agreed to be called on Telegram for phone meetings (no phone number is asked).
     accepts_calls: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Typed messages in a row the bot could not use: at two, a human is offered.
+    misunderstood: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The step ("flow:step") where the person last said "I can't": twice flags a human.
+    cannot_step: Mapped[str | None] = mapped_column(String(81))
 
 
 class ConsentRecord(Base):
@@ -142,6 +146,8 @@ class Site(Base):
     holiday_region: Mapped[str] = mapped_column(String(32))
     office_hours: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(40))  # shown to persons: a human to call
+    # Opening hours as a spec (core.opening_hours): hand-offs' "working hours" count in them.
+    opening: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
 
 
@@ -478,20 +484,90 @@ class Reminder(Base):
     cancelled_at: Mapped[datetime | None]
 
 
-class HelpRequest(Base):
-    """The domain event "help requested", waiting for the hand-off feature to route it."""
+class Handoff(Base):
+    """A human flagged to step in for a person (`core.handoffs`): who was chosen, what is
+    shared, who holds it, and when it climbs the chain if nobody claims it."""
 
-    __tablename__ = "help_requests"
+    __tablename__ = "handoffs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
-    flow_id: Mapped[str] = mapped_column(String(40))
-    step_id: Mapped[str] = mapped_column(String(40))
-    step_kind: Mapped[str] = mapped_column(String(16))
-    who: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str] = mapped_column(String(16))
+    site_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sites.id", ondelete="SET NULL"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(16))  # core.handoffs.Reason
+    urgency: Mapped[str] = mapped_column(String(8))  # core.handoffs.Urgency
+    who: Mapped[str] = mapped_column(String(8))  # core.handoffs.Who
+    share: Mapped[str] = mapped_column(String(8))  # core.handoffs.Share
+    flow_id: Mapped[str | None] = mapped_column(String(40))
+    step_id: Mapped[str | None] = mapped_column(String(40))
+    concern: Mapped[str | None] = mapped_column(String(16))  # core.distress.Concern
+    status: Mapped[str] = mapped_column(String(10), index=True)  # core.handoffs.Status
+    level: Mapped[str] = mapped_column(String(8))  # core.handoffs.Level alerted last
     created_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(16))  # pending, then the hand-off feature's
+    escalate_at: Mapped[datetime | None] = mapped_column(index=True)  # open ones only
+    late_told_at: Mapped[datetime | None]  # the person was told it takes longer
+    claimed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL"), index=True
+    )
+    claimed_at: Mapped[datetime | None]
+    # The holder's last pick (claim, reply, "Répondre"): where what they type goes.
+    picked_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(8))  # core.handoffs.ClosedBy
+    outcome: Mapped[str | None] = mapped_column(String(12))  # core.handoffs.Outcome
+
+
+class HandoffAlert(Base):
+    """One staff member alerted about one hand-off: nobody is alerted twice, and those
+    alerted are told who claimed it."""
+
+    __tablename__ = "handoff_alerts"
+    __table_args__ = (UniqueConstraint("handoff_id", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="CASCADE"), index=True
+    )
+    level: Mapped[str] = mapped_column(String(8))
+    alerted_at: Mapped[datetime]
+
+
+class RelayedMessage(Base):
+    """One message of a held hand-off and its copy on the other side: replies and edits
+    are mirrored through this pairing. The text is kept only to sign and mirror it, and
+    deleted `core.handoffs.KEEP_RELAYED` after the close; files are never stored (Telegram
+    copies them by id)."""
+
+    __tablename__ = "relayed_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(
+        ForeignKey("handoffs.id", ondelete="CASCADE"), index=True
+    )
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL"), index=True
+    )
+    from_person: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str] = mapped_column(String(8))  # text, photo, document
+    person_message_id: Mapped[int | None] = mapped_column(BigInteger)  # in the person's chat
+    staff_message_id: Mapped[int | None] = mapped_column(BigInteger)  # in the staff chat
+    text: Mapped[str | None] = mapped_column(Text)  # a text, or a file's caption
+    reply_to: Mapped[int | None] = mapped_column(Integer)  # another relayed message's id
+    created_at: Mapped[datetime]
+    edited_at: Mapped[datetime | None]
+
+
+class DistressHit(Base):
+    """How often each distress rule fired, per day: anonymous, so that mediators can prune
+    the rules that fire on ordinary talk."""
+
+    __tablename__ = "distress_hits"
+
+    rule_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    on: Mapped[date] = mapped_column(Date, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
 
 
 class StepEvent(Base):
@@ -532,6 +608,10 @@ class OutboxMessage(Base):
     # The meeting it is about: its log of messages (and their results) shown to staff.
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    # The hand-off it is about: an alert not sent once claimed, a relayed message.
+    handoff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("handoffs.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

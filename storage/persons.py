@@ -9,13 +9,13 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import counts
+from storage import handoffs as handoff_store
 from storage.models import (
     AuditEntry,
     ConsentRecord,
     ConsentRefusal,
     FinishedRound,
     FlowProgress,
-    HelpRequest,
     Invite,
     OutboxMessage,
     Person,
@@ -79,10 +79,10 @@ async def delete_person(session: AsyncSession, person_id: int) -> None:
         FlowProgress,
         FinishedRound,
         Reminder,
-        HelpRequest,
         ReferentChangeRequest,
     ):
         await session.execute(delete(table).where(table.person_id == person_id))
+    await handoff_store.delete_of_person(session, person_id)
     await session.execute(delete(Person).where(Person.id == person_id))
     if invite_id is not None:
         await session.execute(delete(Invite).where(Invite.id == invite_id))

@@ -46,6 +46,17 @@ async def of_persons(session: AsyncSession, person_ids: Sequence[int]) -> list[F
     )
 
 
+async def of_flows(session: AsyncSession, flow_ids: Sequence[str]) -> list[FlowProgress]:
+    """Everyone's progress in these flows (the hourly deadline watch)."""
+    if not flow_ids:
+        return []
+    return list(
+        await session.scalars(
+            select(FlowProgress).where(FlowProgress.flow_id.in_(flow_ids)).order_by(FlowProgress.id)
+        )
+    )
+
+
 async def find(session: AsyncSession, person_id: int, flow_id: str) -> FlowProgress | None:
     return await session.scalar(
         select(FlowProgress).where(

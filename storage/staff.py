@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access import AuditOutcome, StaffAction
-from storage.help_requests import HelpStatus
-from storage.models import AuditEntry, HelpRequest, Person, Site, StaffMember, StaffRole
+from storage.models import AuditEntry, Person, Site, StaffMember, StaffRole
 
 
 async def find_staff(session: AsyncSession, telegram_user_id: int) -> StaffMember | None:
@@ -166,18 +164,3 @@ async def accesses_to_person(
         .order_by(AuditEntry.at, AuditEntry.id)
     )
     return [(entry, name) for entry, name in rows]
-
-
-async def persons_asking_help(session: AsyncSession, person_ids: Collection[int]) -> set[int]:
-    """Of these persons, those with a help request still waiting (a referent's list)."""
-    if not person_ids:
-        return set()
-    rows = await session.scalars(
-        select(HelpRequest.person_id)
-        .where(
-            HelpRequest.person_id.in_(person_ids),
-            HelpRequest.status == HelpStatus.PENDING.value,
-        )
-        .distinct()
-    )
-    return set(rows)

@@ -30,6 +30,7 @@ async def test_onboarding_in_french(bot: BotHarness, emulator: BotApiEmulator) -
     menu = await bot.tap(camille, "✅ J'accepte")
     assert "Merci pour votre confiance" in texts(menu)
     assert menu[-1].button_labels == [
+        "🙋 Parler à quelqu'un",
         "📋 Démarches",
         "📅 Rendez-vous",
         "🌟 Mon parcours",
@@ -72,7 +73,7 @@ async def test_each_onboarding_step_is_one_message(
     (answer,) = sent(menu)
     assert "Merci pour votre confiance" in answer.text
     assert "Que voulez-vous faire ?" in answer.text
-    assert answer.button_labels[0] == "📋 Démarches"
+    assert answer.button_labels[1] == "📋 Démarches"
     assert [m.message_id for m in menu if m.edited] == [question.message_id]
 
     assert len(kim.messages) == 3, "one message per action, from /start to the menu"
@@ -137,11 +138,11 @@ async def test_tell_me_more_then_agree(bot: BotHarness, emulator: BotApiEmulator
     menu = await bot.tap(lea, "✅ J'accepte", message_id=details[-1].message_id)
     (answer,) = sent(menu)
     assert "Merci pour votre confiance" in answer.text and "Que voulez-vous faire ?" in answer.text
-    assert answer.button_labels[0] == "📋 Démarches"
+    assert answer.button_labels[1] == "📋 Démarches"
     again = await bot.tap(lea, "ℹ️ En savoir plus", message_id=consent[-1].message_id)
     assert len(again) == 1, "once agreed: the details and the menu, in one message"
     assert (
-        "je ne garde rien sur vous" in again[0].text and again[0].button_labels[0] == "📋 Démarches"
+        "je ne garde rien sur vous" in again[0].text and again[0].button_labels[1] == "📋 Démarches"
     )
 
 
@@ -175,7 +176,7 @@ async def test_an_old_no_thanks_button_does_not_erase_a_set_up_person(
     answer = await bot.tap(ines, "❌ Non merci", message_id=details[-1].message_id)
     assert len(answer) == 1, "the stale button said and the menu, in one message"
     assert "Ce bouton n'est plus actif" in answer[0].text
-    assert answer[0].button_labels[0] == "📋 Démarches"
+    assert answer[0].button_labels[1] == "📋 Démarches"
     async with bot.services.db() as session:
         assert await session.scalar(select(func.count()).select_from(Person)) == 1
 
@@ -192,7 +193,7 @@ async def test_restart_in_the_middle_of_onboarding_resumes(
     resumed = await bot.say(omar, "hello?")
     assert resumed[-1].button_labels == consent[-1].button_labels, "consent asked again, in English"
     menu = await bot.tap(omar, consent[-1].button_labels[0], message_id=consent[-1].message_id)
-    assert menu[-1].button_labels[0].startswith("📋")
+    assert menu[-1].button_labels[1].startswith("📋")
 
 
 async def test_help_works_before_consent_and_creates_nothing(
@@ -216,7 +217,7 @@ async def test_language_can_change_any_time(bot: BotHarness, emulator: BotApiEmu
     answer = await bot.tap(tom, "Українська", message_id=picker[-1].message_id)
     assert "українською" in texts(answer).lower()
     menu = await bot.say(tom, "/menu")
-    assert menu[-1].button_labels[0] != "📋 Démarches"
+    assert menu[-1].button_labels[1] != "📋 Démarches"
 
 
 async def test_commands_are_registered_in_every_language(

@@ -106,7 +106,7 @@ async def test_my_data_is_said_in_plain_words_and_the_file_is_offered(
     assert document.button_labels == ["⬅️ Menu"], "a way on from the file"
     data = json.loads(document.file_content.decode())
     assert data["telegram_user_id"] == 505_606_707, "the file holds everything"
-    assert data["help_requests"][0]["status"] == "pending"
+    assert data["help_requests"][0]["status"] == "open"
     assert "reminders_sent" in data
 
 

@@ -29,7 +29,7 @@ from emulator import BotApiEmulator, BotMessage
 from flows.catalog import flow_ref
 from flows.engine import Mode
 from services import reminders as reminder_service
-from storage.models import HelpRequest, Reminder, StepEvent
+from storage.models import Handoff, Reminder, StepEvent
 from tests.e2e.steps import (
     CAF,
     PREFECTURE,
@@ -74,7 +74,7 @@ async def test_quarterly_declaration_completed_with_buttons(
     assert "Bravo" in final and "France Services" in final
 
     journey = await bot.say(user, "/menu")
-    assert journey[-1].button_labels[0] == "📋 Démarches", "nothing left in progress"
+    assert journey[-1].button_labels[0] == "🙋 Parler à quelqu'un", "nothing left in progress"
     parcours = await bot.tap(user, "🌟 Mon parcours")
     text = texts(parcours)
     assert "Déclarer mes ressources tous les 3 mois" in text and "Vous l'avez fait" in text
@@ -146,7 +146,7 @@ async def test_pause_restart_and_resume_at_the_same_step(
     assert resumed[-1].text.split("\n")[0] == step
 
 
-async def test_i_cannot_offers_help_and_records_the_request(
+async def test_i_cannot_offers_help_and_says_whom_to_call_without_a_site(
     bot: BotHarness, emulator: BotApiEmulator
 ) -> None:
     user = emulator.user(1204, first_name="Olena")
@@ -163,9 +163,8 @@ async def test_i_cannot_offers_help_and_records_the_request(
     assert not sent(stuck) and "Une personne peut vous aider" in user.last_message.text
     again = await bot.tap(user, "📖 Revoir l'étape")
     assert not sent(again) and "😕 Je n'y arrive pas" in user.last_message.button_labels
-    async with bot.services.db() as session:
-        reasons = {r for (r,) in (await session.execute(select(HelpRequest.reason))).all()}
-    assert {"cannot", "stuck"} <= reasons
+    async with bot.services.db() as session:  # no site yet: nobody in the bot to alert
+        assert (await session.execute(select(Handoff.id))).first() is None
 
 
 async def test_later_then_reminded_and_did_it_work(
@@ -257,9 +256,8 @@ async def test_did_it_work_is_asked_days_after_done(
     assert "Est-ce que ça a marché ?" in question.text
     answer = await bot.tap(user, "👎 Non, j'ai besoin d'aide")
     assert "Une personne peut vous aider" in texts(answer)
-    async with bot.services.db() as session:
-        reasons = {r for (r,) in (await session.execute(select(HelpRequest.reason))).all()}
-    assert "check_failed" in reasons
+    async with bot.services.db() as session:  # no site yet: whom to call, no hand-off
+        assert (await session.execute(select(Handoff.id))).first() is None
 
 
 async def test_a_payment_that_stopped_ends_without_a_bravo(

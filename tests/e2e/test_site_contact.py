@@ -89,14 +89,16 @@ async def test_the_shell_sets_and_edits_a_sites_phone_address_and_hours(
         bot,
         *("site", "edit", SITE, "--name", "CCAS de Rezé (centre)", "--phone", PHONE),
         *("--address", "12 rue de la Paix", "--office-hours", "lun-ven 9h-12h"),
-        *("--timezone", "Europe/Paris"),
+        *("--timezone", "Europe/Paris", "--opening", "Lundi-Vendredi 9h-12h"),
     )
     assert "updated" in out
     listed = shell(bot, "site", "list").splitlines()
     assert listed == [
         "1\tCCAS de Rezé (centre)\tRezé\t44400\t12 rue de la Paix\t"
-        f"{PHONE}\tlun-ven 9h-12h\tEurope/Paris"
+        f"{PHONE}\tlun-ven 9h-12h\tEurope/Paris\tlu-ve 09:00-12:00"
     ]
+    refused = shell_refuses(bot, "site", "edit", "CCAS de Rezé (centre)", "--opening", "lu 9h")
+    assert "--opening" in refused
 
     person = emulator.user(881, first_name="Ana")
     await onboard(bot, person)
@@ -157,6 +159,7 @@ async def test_je_bloque_says_whom_to_call_and_never_that_the_request_is_noted(
     await open_flow(bot, person, CAF, "Demander le RSA")
     stuck = texts(await bot.tap(person, "🆘 Je bloque"))
     assert "notée" not in stuck
-    assert "Contactez Julien (CCAS de Rezé)" in stuck
+    assert "J'ai prévenu Julien" in stuck, "Julien is alerted (issue 11): said so"
+    assert "Vous pouvez aussi joindre CCAS de Rezé" in stuck
     assert PHONE in stuck and "12 rue de la Paix, 44400 Rezé" in stuck
     assert "lun-ven 9h-12h" in stuck

@@ -10,7 +10,7 @@ from emulator import BotApiEmulator, FakeUser
 from tests.e2e.steps import sent
 from tests.harness import BotHarness
 
-MENU_FIRST_BUTTON = "📋 Démarches"
+MENU_FIRST_BUTTON = "🙋 Parler à quelqu'un"
 
 
 async def _ready(bot: BotHarness, user: FakeUser) -> None:

@@ -39,6 +39,8 @@ ALLOWED: dict[StaffAction, set[str]] = {
     StaffAction.MANAGE_FLOWS: {"admin", "admin_other", "mediator"},
     StaffAction.READ_DELIVERIES: {"admin"},
     StaffAction.MANAGE_MEETING: {"admin", "referent", "mediator", "peer"},
+    StaffAction.HANDLE_HANDOFF: {"admin", "referent", "mediator", "peer"},
+    StaffAction.READ_FIGURES: {"admin"},
 }
 
 TARGETS = {
@@ -100,3 +102,12 @@ def test_a_meeting_is_managed_by_its_staff_member_and_the_site_admins() -> None:
     assert not decide(
         staff(Role.REFERENT, OTHER), StaffAction.MANAGE_MEETING, Target(SITE, staff_id=ME)
     )
+
+
+def test_a_held_hand_off_is_handled_by_its_holder_and_the_site_admins() -> None:
+    held_by_colleague = Target(SITE, staff_id=COLLEAGUE)
+    for role in (Role.REFERENT, Role.MEDIATOR, Role.PEER):
+        assert not decide(staff(role), StaffAction.HANDLE_HANDOFF, held_by_colleague)
+        assert decide(staff(role), StaffAction.HANDLE_HANDOFF, Target(SITE, staff_id=ME))
+    assert decide(staff(Role.ADMIN), StaffAction.HANDLE_HANDOFF, held_by_colleague)
+    assert not decide(staff(Role.PEER, OTHER), StaffAction.HANDLE_HANDOFF, Target(SITE))
