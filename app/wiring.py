@@ -45,6 +45,7 @@ from handlers import (
     staff,
     support,
     system,
+    team,
 )
 from handlers.commands import register_commands
 from handlers.notify import (
@@ -69,7 +70,12 @@ log = logging.getLogger(__name__)
 REMINDERS_EVERY = timedelta(seconds=10)
 
 # The update types Alliance reads; anything else is never fetched.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,  # a person who blocks the bot: their request's topic is told
+]
 
 
 def build_application(
@@ -131,7 +137,7 @@ def build_application(
     # type from one place; the catch-all fallbacks last.
     application.add_handlers(system.handlers(), group=-1)
     journeys = (onboarding, home, privacy, procedures, flow_admin, staff, support, meetings)
-    for journey in (*journeys, handoffs):
+    for journey in (*journeys, handoffs, team):
         application.add_handlers(journey.handlers())
     application.add_handlers(dispatch.handlers())
     application.add_handlers(fallback.handlers())

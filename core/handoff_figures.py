@@ -105,5 +105,10 @@ def csv_text(months: Sequence[Month]) -> str:
     return out.getvalue()
 
 
+def csv_data(months: Sequence[Month]) -> bytes:
+    """The CSV as the file's bytes (UTF-8: spreadsheets in France read it so)."""
+    return csv_text(months).encode("utf-8")
+
+
 def _minutes(span: timedelta | None) -> str:
     return "" if span is None else str(round(span.total_seconds() / 60))

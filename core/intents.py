@@ -654,13 +654,22 @@ class TalkToSomeone(_Intent):
 
 @dataclass(frozen=True)
 class AskHuman(_Intent):
-    """The person asks for a human: whom, and why (asked, or yes to what the bot offered
-    after distress or messages it could not use); the worry the bot saw, if any."""
+    """The person asks for a human: whom, and why (asked, or yes to the human the bot
+    offered after messages it could not use)."""
 
     TAG: ClassVar[str] = "hw"
     who: Who
     reason: Reason
-    concern: frozenset[Concern]
+
+
+@dataclass(frozen=True)
+class AskHumanNow(_Intent):
+    """Yes to the human offered after distress: urgent, with the most serious worry the
+    bot saw in what the person wrote."""
+
+    TAG: ClassVar[str] = "hd"
+    who: Who
+    concern: Concern
 
 
 @dataclass(frozen=True)
@@ -948,7 +957,13 @@ StaffIntent = (
 )
 
 HandoffIntent = (
-    TalkToSomeone | AskHuman | ShowMyRequest | ShareMessages | WithdrawRequest | DeclineHuman
+    TalkToSomeone
+    | AskHuman
+    | AskHumanNow
+    | ShowMyRequest
+    | ShareMessages
+    | WithdrawRequest
+    | DeclineHuman
 )
 HandoffStaffIntent = (
     ShowAlerts | OpenHandoff | ClaimHandoff | PickHandoff | PassHandoff | CloseHandoff | CloseWith

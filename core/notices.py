@@ -31,7 +31,14 @@ class ToFormerPerson:
     language: str
 
 
-Recipient = ToPerson | ToStaff | ToFormerPerson
+@dataclass(frozen=True)
+class ToTeam:
+    """The site team's group, in the hand-off's own topic (made when first needed)."""
+
+    handoff_id: int
+
+
+Recipient = ToPerson | ToStaff | ToFormerPerson | ToTeam
 
 
 @dataclass(frozen=True)
@@ -305,6 +312,15 @@ class HandoffLate:
 
 
 @dataclass(frozen=True)
+class PersonBlocked:
+    """To the hand-off's topic in the team group: the person blocked the bot, so nothing
+    written here reaches them any more (Telegram's `my_chat_member`)."""
+
+    to: Recipient
+    person_label: str
+
+
+@dataclass(frozen=True)
 class Relayed:
     """One relayed message (or its edit), copied to the other side of a held hand-off: the
     text and the chats are read from the relay's row when it is sent."""
@@ -341,6 +357,7 @@ Notice = (
     | HandoffPassed
     | HandoffEnded
     | HandoffLate
+    | PersonBlocked
     | Relayed
 )
 

@@ -7,10 +7,17 @@ and read what the bot sent. Every request is checked against the official Bot AP
 from emulator.faults import Fault, FaultKind, RandomFaults
 from emulator.html import EntityParseError, format_text, parse_html
 from emulator.limits import FloodControl, FloodRefusal, TelegramLimits
-from emulator.models import ApiError, BotMessage, CallbackAnswer, InlineButton, RecordedRequest
+from emulator.models import (
+    ApiError,
+    BotMessage,
+    CallbackAnswer,
+    InlineButton,
+    RecordedRequest,
+    Topic,
+)
 from emulator.server import BotApiEmulator
 from emulator.spec import ApiSpec, SpecViolation, UploadedFile, load_spec
-from emulator.users import FakeChat, FakeGroup, FakeUser
+from emulator.users import FakeChat, FakeGroup, FakeSupergroup, FakeUser
 
 __all__ = [
     "ApiError",
@@ -21,6 +28,7 @@ __all__ = [
     "EntityParseError",
     "FakeChat",
     "FakeGroup",
+    "FakeSupergroup",
     "FakeUser",
     "Fault",
     "FaultKind",
@@ -31,6 +39,7 @@ __all__ = [
     "RecordedRequest",
     "SpecViolation",
     "TelegramLimits",
+    "Topic",
     "UploadedFile",
     "format_text",
     "load_spec",

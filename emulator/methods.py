@@ -8,9 +8,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from emulator.html import EntityParseError, format_text, utf16_len
-from emulator.models import ApiError, BotMessage, CallbackAnswer, bad_request
+from emulator.models import (
+    DEFAULT_TOPIC_COLOR,
+    ApiError,
+    BotMessage,
+    CallbackAnswer,
+    Topic,
+    bad_request,
+)
 from emulator.spec import UploadedFile
-from emulator.users import FakeChat, FakeUser
+from emulator.users import FakeChat, FakeSupergroup, FakeUser
 
 if TYPE_CHECKING:
     from emulator.server import BotApiEmulator
@@ -23,6 +30,9 @@ NOT_MODIFIED = (
     " the same as a current content and reply markup of the message"
 )
 BLOCKED = "Forbidden: bot was blocked by the user"
+THREAD_NOT_FOUND = "message thread not found"
+NOT_A_FORUM = "the chat is not a forum"
+_TOPIC_NAME_LIMIT = 128
 _BUTTON_ACTIONS = (
     "url",
     "callback_data",
@@ -145,6 +155,11 @@ class Methods:
             "sendPhoto": self.send_photo,
             "copyMessage": self.copy_message,
             "editMessageCaption": self.edit_message_caption,
+            "createForumTopic": self.create_forum_topic,
+            "editForumTopic": self.edit_forum_topic,
+            "closeForumTopic": self.close_forum_topic,
+            "reopenForumTopic": self.reopen_forum_topic,
+            "deleteForumTopic": self.delete_forum_topic,
             "close": self.always_true,
             "logOut": self.always_true,
         }
@@ -183,15 +198,42 @@ class Methods:
             return None
         if reply.get("chat_id") not in (None, chat.chat_id):
             return None  # replies across chats are not modelled
-        message_id = _int(reply, "message_id", 0)
-        if message_id in chat.user_messages:
-            return chat.user_messages[message_id]
-        bot_message = chat.bot_message(message_id)
-        if bot_message is not None:
-            return self.emu.message_dict(bot_message)
+        replied = chat.replied_message(_int(reply, "message_id", 0))
+        if replied is not None:
+            return replied
         if reply.get("allow_sending_without_reply"):
             return None
         raise bad_request("message to be replied not found")
+
+    @staticmethod
+    def _thread(chat: FakeChat, params: dict[str, Any]) -> int | None:
+        """The topic named by ``message_thread_id``: in a forum it must be a live topic, in a
+        private chat (no topics modelled) it is refused, other groups ignore it, as Telegram."""
+        thread = _int(params, "message_thread_id", 0)
+        if thread == 0:
+            return None
+        if isinstance(chat, FakeSupergroup) and chat.is_forum:
+            if chat.live_topic(thread) is None:
+                raise bad_request(THREAD_NOT_FOUND)
+            return thread
+        if isinstance(chat, FakeUser):
+            raise bad_request(THREAD_NOT_FOUND)
+        return None
+
+    def _placed(
+        self, chat: FakeChat, params: dict[str, Any]
+    ) -> tuple[int | None, dict[str, Any] | None]:
+        """(message_thread_id, reply_to_message) of a message the bot sends. In a forum a reply
+        goes to the topic of the message it answers, and a message in a topic that answers
+        nothing else is shown replying to the topic's ``forum_topic_created`` message."""
+        thread = self._thread(chat, params)
+        reply_to = self._reply_to(chat, params.get("reply_parameters"))
+        if isinstance(chat, FakeSupergroup) and chat.is_forum:
+            if thread is None and reply_to is not None and reply_to.get("is_topic_message"):
+                thread = reply_to.get("message_thread_id")
+            if thread is not None and reply_to is None:
+                reply_to = chat.service_messages.get(thread)
+        return thread, reply_to
 
     async def always_true(self, params: dict[str, Any]) -> bool:
         return True
@@ -243,7 +285,7 @@ class Methods:
         raw, plain, entities = message_text(params)
         markup = params.get("reply_markup")
         check_reply_markup(markup)
-        reply_to = self._reply_to(chat, params.get("reply_parameters"))
+        thread, reply_to = self._placed(chat, params)
         message = await self.emu.add_bot_message(
             chat,
             text=plain,
@@ -252,6 +294,7 @@ class Methods:
             reply_markup=markup if isinstance(markup, dict) else None,
             entities=entities,
             reply_to=reply_to,
+            message_thread_id=thread,
         )
         return self.emu.message_dict(message)
 
@@ -260,7 +303,7 @@ class Methods:
         raw, plain, entities = caption_text(params)
         markup = params.get("reply_markup")
         check_reply_markup(markup)
-        reply_to = self._reply_to(chat, params.get("reply_parameters"))
+        thread, reply_to = self._placed(chat, params)
         file = params.get("document")
         if isinstance(file, UploadedFile):
             document = {
@@ -284,6 +327,7 @@ class Methods:
             reply_markup=markup if isinstance(markup, dict) else None,
             entities=entities,
             reply_to=reply_to,
+            message_thread_id=thread,
             document=document,
             file_content=file.data if isinstance(file, UploadedFile) else None,
         )
@@ -313,7 +357,7 @@ class Methods:
         raw, plain, entities = caption_text(params)
         markup = params.get("reply_markup")
         check_reply_markup(markup)
-        reply_to = self._reply_to(chat, params.get("reply_parameters"))
+        thread, reply_to = self._placed(chat, params)
         file = params.get("photo")
         if isinstance(file, UploadedFile):
             if not file.data.startswith(b"\x89PNG") and not file.data.startswith(b"\xff\xd8"):
@@ -331,6 +375,7 @@ class Methods:
             reply_markup=markup if isinstance(markup, dict) else None,
             entities=entities,
             reply_to=reply_to,
+            message_thread_id=thread,
             photo=photo,
             file_content=file.data if isinstance(file, UploadedFile) else None,
         )
@@ -352,7 +397,7 @@ class Methods:
             original = self.emu.message_dict(bot_message)
         markup = params.get("reply_markup")
         check_reply_markup(markup)
-        reply_to = self._reply_to(chat, params.get("reply_parameters"))
+        thread, reply_to = self._placed(chat, params)
         if "text" in original:
             raw, plain, entities = original["text"], original["text"], list[dict[str, Any]]()
         elif "caption" in params:
@@ -370,6 +415,7 @@ class Methods:
             reply_markup=markup if isinstance(markup, dict) else None,
             entities=entities,
             reply_to=reply_to,
+            message_thread_id=thread,
             document=original.get("document"),
             photo=original.get("photo"),
         )
@@ -458,4 +504,76 @@ class Methods:
     async def send_chat_action(self, params: dict[str, Any]) -> bool:
         chat = self._chat(params, sending=True)
         chat.chat_actions.append(str(params.get("action", "")))
+        return True
+
+    # -- forum topics -----------------------------------------------------------------------
+
+    def _forum(self, params: dict[str, Any]) -> FakeSupergroup:
+        chat = self._chat(params)
+        if not isinstance(chat, FakeSupergroup) or not chat.is_forum:
+            raise bad_request(NOT_A_FORUM)
+        return chat
+
+    def _topic(self, params: dict[str, Any]) -> tuple[FakeSupergroup, Topic]:
+        chat = self._forum(params)
+        topic = chat.live_topic(_int(params, "message_thread_id", 0))
+        if topic is None:
+            raise bad_request("TOPIC_ID_INVALID")
+        return chat, topic
+
+    @staticmethod
+    def _topic_name(name: object) -> str:
+        cleaned = name.strip()[:_TOPIC_NAME_LIMIT] if isinstance(name, str) else ""
+        if not cleaned:
+            raise bad_request("title must be non-empty")
+        return cleaned
+
+    async def create_forum_topic(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A topic, whose id is that of its ``forum_topic_created`` service message: the next
+        message id of the chat (the bot gets no update for its own service message)."""
+        chat = self._forum(params)
+        emoji = params.get("icon_custom_emoji_id")
+        topic = chat.add_topic(
+            self._topic_name(params.get("name")),
+            self.emu.bot_user(),
+            icon_color=_int(params, "icon_color", 0) or DEFAULT_TOPIC_COLOR,
+            icon_custom_emoji_id=emoji if isinstance(emoji, str) and emoji else None,
+        )
+        return topic.to_api()
+
+    async def edit_forum_topic(self, params: dict[str, Any]) -> bool:
+        """A new name (empty or absent: kept) and/or icon (empty: removed; absent: kept)."""
+        _, topic = self._topic(params)
+        name = params.get("name")
+        edit_name = isinstance(name, str) and name != ""
+        edit_icon = "icon_custom_emoji_id" in params
+        if not edit_name and not edit_icon:
+            return True
+        new_name = self._topic_name(name) if edit_name else topic.name
+        emoji = params.get("icon_custom_emoji_id")
+        new_emoji = topic.icon_custom_emoji_id
+        if edit_icon:
+            new_emoji = emoji if isinstance(emoji, str) and emoji else None
+        if (new_name, new_emoji) == (topic.name, topic.icon_custom_emoji_id):
+            raise bad_request("TOPIC_NOT_MODIFIED")
+        topic.name, topic.icon_custom_emoji_id = new_name, new_emoji
+        return True
+
+    async def close_forum_topic(self, params: dict[str, Any]) -> bool:
+        return self._set_closed(params, closed=True)
+
+    async def reopen_forum_topic(self, params: dict[str, Any]) -> bool:
+        return self._set_closed(params, closed=False)
+
+    def _set_closed(self, params: dict[str, Any], *, closed: bool) -> bool:
+        _, topic = self._topic(params)
+        if topic.closed == closed:
+            raise bad_request("TOPIC_NOT_MODIFIED")
+        topic.closed = closed
+        return True
+
+    async def delete_forum_topic(self, params: dict[str, Any]) -> bool:
+        """The topic and every message in it are gone."""
+        chat, topic = self._topic(params)
+        chat.delete_topic(topic.message_thread_id)
         return True

@@ -61,6 +61,7 @@ class BotMessage:
     edit_date: int | None = None
     reply_to_message: dict[str, Any] | None = None
     deleted: bool = False
+    message_thread_id: int | None = None  # the forum topic it was sent to
 
     @property
     def buttons(self) -> list[list[InlineButton]]:
@@ -95,6 +96,8 @@ class BotMessage:
         }
         if self.edit_date is not None:
             message["edit_date"] = self.edit_date
+        if self.message_thread_id is not None:
+            message["message_thread_id"] = self.message_thread_id
         if self.reply_to_message is not None:
             message["reply_to_message"] = self.reply_to_message
         if self.document is not None or self.photo is not None:
@@ -114,6 +117,8 @@ class BotMessage:
             message["reply_markup"] = {
                 "inline_keyboard": (self.reply_markup or {})["inline_keyboard"]
             }
+        if self.message_thread_id is not None:
+            message["is_topic_message"] = True
         return message
 
     def describe(self) -> str:
@@ -121,6 +126,39 @@ class BotMessage:
         labels = f" buttons={self.button_labels}" if self.buttons else ""
         flag = " (edited)" if self.edited else ""
         return f"#{self.message_id}{flag} {self.text[:200]!r}{labels}"
+
+
+DEFAULT_TOPIC_COLOR = 7322096  # 0x6FB9F0, what Telegram picks when no colour is given
+
+
+@dataclass
+class Topic:
+    """A forum topic. Its id is the id of the ``forum_topic_created`` service message that
+    opened it, so thread ids and message ids of the chat come from the same counter."""
+
+    message_thread_id: int
+    name: str
+    icon_color: int = DEFAULT_TOPIC_COLOR
+    icon_custom_emoji_id: str | None = None
+    closed: bool = False
+    deleted: bool = False
+
+    def to_api(self) -> dict[str, Any]:
+        """The ``ForumTopic`` object (``createForumTopic`` answers it)."""
+        topic: dict[str, Any] = {
+            "message_thread_id": self.message_thread_id,
+            "name": self.name,
+            "icon_color": self.icon_color,
+        }
+        if self.icon_custom_emoji_id:
+            topic["icon_custom_emoji_id"] = self.icon_custom_emoji_id
+        return topic
+
+    def created(self) -> dict[str, Any]:
+        """The ``ForumTopicCreated`` content of its service message."""
+        created = self.to_api()
+        del created["message_thread_id"]
+        return created
 
 
 @dataclass

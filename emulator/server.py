@@ -19,7 +19,7 @@ from emulator.methods import Methods, check_content
 from emulator.models import ApiError, BotMessage, RecordedRequest
 from emulator.spec import SpecViolation, UploadedFile, load_spec
 from emulator.updates import PendingUpdate, UpdateQueue
-from emulator.users import FakeChat, FakeGroup, FakeUser
+from emulator.users import FakeChat, FakeGroup, FakeSupergroup, FakeUser
 
 logger = logging.getLogger("emulator")
 
@@ -206,6 +206,22 @@ class BotApiEmulator:
         self._chats[chat_id] = group
         return group
 
+    def supergroup(
+        self, chat_id: int, *, title: str = "Équipe", is_forum: bool = True
+    ) -> FakeSupergroup:
+        """The supergroup ``chat_id`` (negative), created on first call; a forum (with
+        topics) unless ``is_forum`` is False. Later calls return the same object."""
+        if chat_id >= 0:
+            raise ValueError("supergroup chat ids are negative")
+        existing = self._chats.get(chat_id)
+        if isinstance(existing, FakeSupergroup):
+            return existing
+        if existing is not None:
+            raise ValueError(f"chat {chat_id} is already a basic group")
+        group = FakeSupergroup(self, chat_id, title=title, is_forum=is_forum)
+        self._chats[chat_id] = group
+        return group
+
     def chat(self, chat_id: int) -> FakeChat | None:
         return self._chats.get(chat_id)
 
@@ -254,13 +270,23 @@ class BotApiEmulator:
         except KeyError:
             raise LookupError(f"unknown update id {update_id}") from None
 
-    async def enqueue(self, kind: str, payload: dict[str, Any], chat_id: int) -> int:
+    def _new_update(self, kind: str, payload: dict[str, Any], chat_id: int) -> PendingUpdate:
         update_id = self._next_update_id
         self._next_update_id += 1
         self._update_marks[update_id] = self._sequence
         self.update_chats[update_id] = chat_id
-        await self.queue.push(PendingUpdate(update_id, kind, payload, chat_id, self.clock()))
-        return update_id
+        return PendingUpdate(update_id, kind, payload, chat_id, self.clock())
+
+    async def enqueue(self, kind: str, payload: dict[str, Any], chat_id: int) -> int:
+        update = self._new_update(kind, payload, chat_id)
+        await self.queue.push(update)
+        return update.update_id
+
+    def enqueue_nowait(self, kind: str, payload: dict[str, Any], chat_id: int) -> int:
+        """`enqueue` from synchronous code (``FakeUser.block``)."""
+        update = self._new_update(kind, payload, chat_id)
+        self.queue.push_nowait(update)
+        return update.update_id
 
     def new_file(self, prefix: str) -> dict[str, Any]:
         self._file_counter += 1
@@ -291,6 +317,7 @@ class BotApiEmulator:
         document: dict[str, Any] | None = None,
         file_content: bytes | None = None,
         photo: list[dict[str, Any]] | None = None,
+        message_thread_id: int | None = None,
     ) -> BotMessage:
         self._sequence += 1
         message = BotMessage(
@@ -308,6 +335,7 @@ class BotApiEmulator:
             entities=entities,
             reply_to_message=reply_to,
             photo=photo,
+            message_thread_id=message_thread_id,
         )
         chat.messages.append(message)
         await self._notify_messages()

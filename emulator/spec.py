@@ -154,6 +154,11 @@ class ApiSpec:
         self._check_limits(fields, decoded, "", errors)
         return decoded, [SpecViolation(canonical, path, message) for path, message in errors]
 
+    def check(self, type_name: str, value: object) -> list[str]:
+        """How ``value`` departs from the spec type ``type_name`` (e.g. an ``Update`` the
+        emulator produced), as ``path: message`` lines; empty when it conforms."""
+        return [f"{path}: {message}" for path, message in self._check_type(value, type_name, "")]
+
     def _decode_param(self, path: str, value: object, types: list[str], errors: Errors) -> Any:
         """Decode a top-level value: ``str`` values are raw strings or JSON text per type."""
         if not isinstance(value, str):

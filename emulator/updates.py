@@ -74,6 +74,7 @@ class UpdateQueue:
         self._poll_generation = 0
         self._stopped = False
         self._workers: dict[int, asyncio.Task[None]] = {}
+        self._wakers: set[asyncio.Task[None]] = set()
         self._client: httpx.AsyncClient | None = None
 
     def reset_stop(self) -> None:
@@ -90,6 +91,24 @@ class UpdateQueue:
             self._cond.notify_all()
         if self.webhook is not None:
             self._start_worker(update.chat_id)
+
+    def push_nowait(self, update: PendingUpdate) -> None:
+        """`push` from synchronous code: the update is queued at once, a waiting poller and the
+        webhook delivery are started soon after (at the next poll, or at start, with no loop)."""
+        self.pending.append(update)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        waker = loop.create_task(self._wake(), name="emulator-wake-pollers")
+        self._wakers.add(waker)
+        waker.add_done_callback(self._wakers.discard)
+        if self.webhook is not None:
+            self._start_worker(update.chat_id)
+
+    async def _wake(self) -> None:
+        async with self._cond:
+            self._cond.notify_all()
 
     # -- getUpdates -------------------------------------------------------------------------
 

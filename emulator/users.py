@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from emulator.html import utf16_len
-from emulator.models import BotMessage, CallbackAnswer, InlineButton
+from emulator.models import DEFAULT_TOPIC_COLOR, BotMessage, CallbackAnswer, InlineButton, Topic
 
 if TYPE_CHECKING:
     from emulator.server import BotApiEmulator
@@ -98,24 +98,59 @@ class FakeChat:
         self.user_messages[message_id] = message
         return await self._emulator.enqueue("message", message, self.chat_id)
 
-    async def _send_text(self, user: FakeUser, text: str, reply_to: int | None = None) -> int:
+    @staticmethod
+    def _text_content(text: str) -> dict[str, Any]:
         content: dict[str, Any] = {"text": text}
-        if reply_to is not None:
-            content["reply_to_message"] = self._replied(reply_to)
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0] if text.strip() else text
             content["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
             ]
+        return content
+
+    def _photo_content(self, caption: str | None) -> dict[str, Any]:
+        sizes = [(90, 67, 1234), (320, 240, 15678), (800, 600, 65432)]
+        photo = [
+            {**self._emulator.new_file("AgACAgQAAxkBAAE"), "width": w, "height": h, "file_size": s}
+            for w, h, s in sizes
+        ]
+        content: dict[str, Any] = {"photo": photo}
+        if caption is not None:
+            content["caption"] = caption
+        return content
+
+    async def _send_text(self, user: FakeUser, text: str, reply_to: int | None = None) -> int:
+        content = self._text_content(text)
+        if reply_to is not None:
+            content["reply_to_message"] = self._replied(reply_to)
         return await self._send(user, content)
 
+    def replied_message(self, message_id: int) -> dict[str, Any] | None:
+        """Message ``message_id`` of this chat (a user's or the bot's) as the Bot API nests it
+        in ``reply_to_message``: without a ``reply_to_message`` of its own."""
+        message = self.user_messages.get(message_id)
+        if message is None:
+            bot_message = self.bot_message(message_id)
+            if bot_message is None:
+                return None
+            message = self._emulator.message_dict(bot_message)
+        return {key: value for key, value in message.items() if key != "reply_to_message"}
+
     def _replied(self, message_id: int) -> dict[str, Any]:
-        if message_id in self.user_messages:
-            return self.user_messages[message_id]
-        message = self.bot_message(message_id)
+        message = self.replied_message(message_id)
         if message is None:
             raise LookupError(f"no message {message_id} in chat {self.chat_id}")
-        return self._emulator.message_dict(message)
+        return message
+
+    async def _edit_text(self, user: FakeUser, message_id: int, text: str) -> int:
+        original = self.user_messages.get(message_id)
+        if original is None or "text" not in original or original["from"]["id"] != user.id:
+            raise LookupError(f"user {user.id} has no text message {message_id} in {self.chat_id}")
+        edited = {key: value for key, value in original.items() if key != "entities"}
+        edited.update(self._text_content(text))
+        edited["edit_date"] = self._emulator.now()
+        self.user_messages[message_id] = edited
+        return await self._emulator.enqueue("edited_message", edited, self.chat_id)
 
     def _keyboard_message(self, message_id: int | None) -> BotMessage:
         if message_id is not None:
@@ -196,12 +231,38 @@ class FakeUser(FakeChat):
             chat["username"] = self.username
         return chat
 
-    def block(self) -> None:
-        """From now on every send to this chat fails with 403, like a user who blocked the bot."""
-        self.blocked = True
+    def block(self) -> int | None:
+        """From now on every send to this chat fails with 403, like a user who blocked the bot.
 
-    def unblock(self) -> None:
+        As on Telegram the bot is told with a ``my_chat_member`` update (delivered only if its
+        ``allowed_updates`` lets it through); its id is returned, None if already blocked."""
+        if self.blocked:
+            return None
+        self.blocked = True
+        return self._member_changed("member", "kicked")
+
+    def unblock(self) -> int | None:
+        """The user restarts the bot: sending works again; ``my_chat_member`` back to member."""
+        if not self.blocked:
+            return None
         self.blocked = False
+        return self._member_changed("kicked", "member")
+
+    def _member_changed(self, old: str, new: str) -> int:
+        def member(status: str) -> dict[str, Any]:
+            member: dict[str, Any] = {"status": status, "user": self._emulator.bot_user()}
+            if status == "kicked":
+                member["until_date"] = 0  # forever
+            return member
+
+        update = {
+            "chat": self.chat_dict(),
+            "from": self.user_dict(),
+            "date": self._emulator.now(),
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
+        return self._emulator.enqueue_nowait("my_chat_member", update, self.chat_id)
 
     async def send_text(self, text: str, *, reply_to: int | None = None) -> int:
         """A text; `reply_to`: the message it answers (a bot message or the user's own)."""
@@ -221,15 +282,7 @@ class FakeUser(FakeChat):
         return await self._send(self, {"sticker": sticker})
 
     async def send_photo(self, caption: str | None = None) -> int:
-        sizes = [(90, 67, 1234), (320, 240, 15678), (800, 600, 65432)]
-        photo = [
-            {**self._emulator.new_file("AgACAgQAAxkBAAE"), "width": w, "height": h, "file_size": s}
-            for w, h, s in sizes
-        ]
-        content: dict[str, Any] = {"photo": photo}
-        if caption is not None:
-            content["caption"] = caption
-        return await self._send(self, content)
+        return await self._send(self, self._photo_content(caption))
 
     async def send_voice(self) -> int:
         voice = {
@@ -264,19 +317,7 @@ class FakeUser(FakeChat):
 
     async def edit_text(self, message_id: int, text: str) -> int:
         """The user edits one of their own text messages: an ``edited_message`` update."""
-        original = self.user_messages.get(message_id)
-        if original is None or "text" not in original:
-            raise LookupError(f"user {self.id} has no text message {message_id}")
-        edited = {key: value for key, value in original.items() if key != "entities"}
-        edited["text"] = text
-        edited["edit_date"] = self._emulator.now()
-        if text.startswith("/"):
-            command = text.split(maxsplit=1)[0] if text.strip() else text
-            edited["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
-            ]
-        self.user_messages[message_id] = edited
-        return await self._emulator.enqueue("edited_message", edited, self.chat_id)
+        return await self._edit_text(self, message_id, text)
 
     async def tap(self, label: str, *, message_id: int | None = None) -> int:
         """Press the inline button ``label`` (exact match, else a unique substring match)."""
@@ -308,3 +349,145 @@ class FakeGroup(FakeChat):
 
     async def tap(self, user: FakeUser, label: str, *, message_id: int | None = None) -> int:
         return await self._tap(user, label, message_id)
+
+
+class FakeSupergroup(FakeGroup):
+    """A supergroup; a forum one (``is_forum``) has topics, where users and the bot write.
+
+    As on Telegram, a topic's id is the id of the ``forum_topic_created`` service message that
+    opened it, and every message in a topic carries ``message_thread_id`` and
+    ``is_topic_message``, and, when it answers nothing else, a ``reply_to_message`` that is
+    that service message. In a supergroup that is not a forum, replies form threads: they
+    carry ``message_thread_id`` (the first message of the chain) but no ``is_topic_message``.
+    """
+
+    def __init__(
+        self, emulator: BotApiEmulator, chat_id: int, *, title: str, is_forum: bool
+    ) -> None:
+        super().__init__(emulator, chat_id, title=title)
+        self.is_forum = is_forum
+        self.topics: dict[int, Topic] = {}
+        self.service_messages: dict[int, dict[str, Any]] = {}  # forum_topic_created, by thread
+        self._last_message_id = 1  # 1 is the chat's creation, and the "General" topic's id
+
+    def chat_dict(self) -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": self.chat_id, "type": "supergroup", "title": self.title}
+        if self.is_forum:
+            chat["is_forum"] = True
+        return chat
+
+    # -- topics -----------------------------------------------------------------------------
+
+    def add_topic(
+        self,
+        name: str,
+        creator: dict[str, Any],
+        *,
+        icon_color: int = DEFAULT_TOPIC_COLOR,
+        icon_custom_emoji_id: str | None = None,
+    ) -> Topic:
+        """A new topic opened by ``creator`` (a User object), with its service message."""
+        if not self.is_forum:
+            raise ValueError(f"chat {self.chat_id} is not a forum")
+        thread_id = self.next_message_id()
+        topic = Topic(thread_id, name, icon_color, icon_custom_emoji_id)
+        self.topics[thread_id] = topic
+        self.service_messages[thread_id] = {
+            "message_id": thread_id,
+            "from": creator,
+            "chat": self.chat_dict(),
+            "date": self._emulator.now(),
+            "message_thread_id": thread_id,
+            "forum_topic_created": topic.created(),
+            "is_topic_message": True,
+        }
+        return topic
+
+    async def create_topic(
+        self, user: FakeUser, name: str, *, icon_color: int = DEFAULT_TOPIC_COLOR
+    ) -> int:
+        """An admin opens a topic: the bot gets its ``forum_topic_created`` service message
+        (update id returned; the thread id is that message's id, see `topic`)."""
+        topic = self.add_topic(name, user.user_dict(), icon_color=icon_color)
+        message = self.service_messages[topic.message_thread_id]
+        return await self._emulator.enqueue("message", message, self.chat_id)
+
+    def topic(self, name: str) -> Topic:
+        """The most recent topic of that name still there."""
+        for topic in reversed(self.topics.values()):
+            if topic.name == name and not topic.deleted:
+                return topic
+        raise LookupError(f"no topic {name!r} in chat {self.chat_id}")
+
+    def live_topic(self, thread_id: int) -> Topic | None:
+        topic = self.topics.get(thread_id)
+        return topic if topic is not None and not topic.deleted else None
+
+    def delete_topic(self, thread_id: int) -> None:
+        """An admin deletes the topic (by mistake, say): it and all its messages are gone."""
+        if self.live_topic(thread_id) is None:
+            raise LookupError(f"no topic {thread_id} in chat {self.chat_id}")
+        self.topics[thread_id].deleted = True
+        for message in self.topic_messages(thread_id):
+            self.messages.remove(message)
+            message.deleted = True
+            self.deleted_messages.append(message)
+        for message_id, sent in list(self.user_messages.items()):
+            if sent.get("message_thread_id") == thread_id:
+                del self.user_messages[message_id]
+        self.service_messages.pop(thread_id, None)
+
+    def topic_messages(self, thread_id: int) -> list[BotMessage]:
+        """The bot's messages in that topic, still there, in sending order."""
+        return [m for m in self.messages if m.message_thread_id == thread_id]
+
+    # -- what users do ----------------------------------------------------------------------
+
+    def replied_message(self, message_id: int) -> dict[str, Any] | None:
+        if message_id in self.service_messages:
+            return self.service_messages[message_id]
+        return super().replied_message(message_id)
+
+    def _place(self, content: dict[str, Any], topic: int | None, reply_to: int | None) -> None:
+        """Thread and reply fields of a user's message, as Telegram sets them."""
+        replied = self._replied(reply_to) if reply_to is not None else None
+        thread = topic
+        if topic is not None:
+            if not self.is_forum:
+                raise ValueError(f"chat {self.chat_id} is not a forum")
+            if self.live_topic(topic) is None:
+                raise LookupError(f"no topic {topic} in chat {self.chat_id}")
+            if replied is not None and replied.get("message_thread_id") != topic:
+                raise ValueError(f"message {reply_to} is not in topic {topic}")
+        elif replied is not None and self.is_forum:
+            thread = replied.get("message_thread_id") if replied.get("is_topic_message") else None
+        elif replied is not None:
+            thread = replied.get("message_thread_id", replied["message_id"])
+        if thread is not None:
+            content["message_thread_id"] = thread
+            if self.is_forum:
+                content["is_topic_message"] = True
+        if replied is not None:
+            content["reply_to_message"] = replied
+        elif thread is not None:
+            content["reply_to_message"] = self.service_messages[thread]
+
+    async def send_text(
+        self, user: FakeUser, text: str, *, topic: int | None = None, reply_to: int | None = None
+    ) -> int:
+        """A text in the topic ``topic`` (None: "General"), or answering ``reply_to`` (in its
+        topic, then)."""
+        content = self._text_content(text)
+        self._place(content, topic, reply_to)
+        return await self._send(user, content)
+
+    async def send_photo(
+        self, user: FakeUser, *, topic: int | None = None, caption: str | None = None
+    ) -> int:
+        content = self._photo_content(caption)
+        self._place(content, topic, None)
+        return await self._send(user, content)
+
+    async def edit_text(self, user: FakeUser, message_id: int, text: str) -> int:
+        """``user`` edits their text ``message_id``: an ``edited_message``, in the same topic."""
+        return await self._edit_text(user, message_id, text)

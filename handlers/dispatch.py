@@ -27,6 +27,7 @@ from core.intents import (
     AnswerRequest,
     AskAnotherReferent,
     AskHuman,
+    AskHumanNow,
     AskOtherTimes,
     AwaitDate,
     AwaitNote,
@@ -265,6 +266,7 @@ async def route(update: Update, context: AllianceContext, intent: Intent) -> Non
         case (
             TalkToSomeone()
             | AskHuman()
+            | AskHumanNow()
             | ShowMyRequest()
             | ShareMessages()
             | WithdrawRequest()

@@ -11,10 +11,10 @@ from telegram import Message, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from app.context import AllianceContext
-from core.distress import Concern
 from core.handoffs import Reason, Share, Who
 from core.intents import (
     AskHuman,
+    AskHumanNow,
     ClaimHandoff,
     CloseHandoff,
     CloseWith,
@@ -76,9 +76,11 @@ async def _person_step(context: AllianceContext, tap: HandoffIntent) -> Shown:
             if isinstance(choice, Nobody):
                 return MovedOn(screens.nobody(t, choice))
             return MovedOn(screens.choose_who(t, choice))
-        case AskHuman(who=who, reason=reason, concern=concern):
-            worst = min(concern, key=list(Concern).index) if concern else None
-            asked = await handoff_service.ask(s.db, visitor, who, now, reason, worst)
+        case AskHuman(who=who, reason=reason):
+            asked = await handoff_service.ask(s.db, visitor, who, now, reason)
+            return MovedOn(_request_screen(context, asked))
+        case AskHumanNow(who=who, concern=concern):
+            asked = await handoff_service.ask(s.db, visitor, who, now, Reason.DISTRESS, concern)
             return MovedOn(_request_screen(context, asked))
         case ShowMyRequest():
             request = await handoff_service.request(s.db, visitor, now)
@@ -172,7 +174,7 @@ async def person_wrote(update: Update, context: AllianceContext, relaying: bool 
         return False
     s, t, now = context.services, context.scope.t, context.services.clock.now()
     visitor = visitor_of(context)
-    incoming = _incoming(message)
+    incoming = incoming_of(message)
     if incoming is None:
         return False
     read = await typed_service.read(s.db, s.distress, visitor, incoming.text, now)
@@ -189,9 +191,9 @@ async def person_wrote(update: Update, context: AllianceContext, relaying: bool 
         if relayed in (FromPerson.RELAYED, FromPerson.REOPENED):
             await handoff_service.ask(s.db, visitor, who, now, Reason.DISTRESS, read.worst)
             s.work.outbox_changed()
-        await reply.answer(
-            update, context, t, screens.distress(t, read.concerns, who, read.referent)
-        )
+        worst = read.worst
+        assert worst is not None  # concerns were seen
+        await reply.answer(update, context, t, screens.distress(t, worst, who, read.referent))
         return True
     match relayed:
         case FromPerson.RELAYED | FromPerson.SHARED:
@@ -219,7 +221,7 @@ async def staff_wrote(update: Update, context: AllianceContext) -> bool:
     message, account = update.effective_message, context.scope.account
     if not isinstance(message, Message) or not isinstance(account, StaffView):
         return False
-    incoming = _incoming(message)
+    incoming = incoming_of(message)
     if incoming is None:
         return False
     s, t = context.services, context.scope.t
@@ -261,7 +263,7 @@ async def on_edit(update: Update, context: AllianceContext) -> None:
     await fallback.answer_unusable(update, context)
 
 
-def _incoming(message: Message) -> Incoming | None:
+def incoming_of(message: Message) -> Incoming | None:
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
     if message.text is not None:
         if message.text.startswith("/"):

@@ -18,7 +18,7 @@ from app.context import AllianceContext
 from app.pacing import Traffic, retry_after_seconds
 from core.delivery import Failure
 from core.i18n import Translator
-from core.notices import HandoffAlert
+from core.notices import HandoffAlert, ToTeam
 from core.relay import RelayCopy
 from core.screens import Screen
 from handlers import reply
@@ -107,6 +107,8 @@ async def _deliver(context: AllianceContext, delivery: Delivery) -> outbox.Resul
     if not delivery.may_send(s.clock.now()):  # its claim ends soon: the next pass takes it
         return None
     try:
+        if delivery.topic is not None:
+            return await _to_topic(context, t, delivery, screen)
         if isinstance(delivery.message, RelayCopy):
             text = handoff_screens.relay_text(t, delivery.message)
             message_id = await reply.relay(context, delivery.chat_id, t, delivery.message, text)
@@ -117,6 +119,42 @@ async def _deliver(context: AllianceContext, delivery: Delivery) -> outbox.Resul
         log.info("%s not delivered (%s)", type(delivery.message).__name__, failure)
         return outbox.Failed(delivery, failure, wait)
     return outbox.Sent(delivery, message.message_id)
+
+
+async def _to_topic(
+    context: AllianceContext, t: Translator, delivery: Delivery, screen: Screen
+) -> outbox.Result:
+    """To the hand-off's topic in the team group: made at its first message, and made
+    again if someone deleted it (the person's messages are never dropped for that)."""
+    topic = delivery.topic
+    assert topic is not None
+    thread = topic.thread_id or await _new_topic(context, delivery.chat_id, topic.name)
+    try:
+        message_id = await _send_in(context, t, delivery, screen, thread)
+    except BadRequest as error:
+        if "thread not found" not in str(error).lower():
+            raise
+        log.warning("hand-off %s: its topic was deleted; made again", topic.handoff_id)
+        thread = await _new_topic(context, delivery.chat_id, topic.name)
+        message_id = await _send_in(context, t, delivery, screen, thread)
+    return outbox.Sent(delivery, message_id, thread)
+
+
+async def _new_topic(context: AllianceContext, chat_id: int, name: str) -> int:
+    created = await context.bot.create_forum_topic(chat_id, name[:128])
+    return created.message_thread_id
+
+
+async def _send_in(
+    context: AllianceContext, t: Translator, delivery: Delivery, screen: Screen, thread: int
+) -> int:
+    if isinstance(delivery.message, RelayCopy):
+        text = handoff_screens.relay_text(t, delivery.message)
+        return await reply.relay(context, delivery.chat_id, t, delivery.message, text, thread)
+    (message,) = await reply.send(
+        context, delivery.chat_id, t, screen, traffic=Traffic.BULK, thread=thread
+    )
+    return message.message_id
 
 
 def _failure(error: TelegramError) -> tuple[Failure, float | None]:
@@ -135,7 +173,8 @@ def _screen(context: AllianceContext, t: Translator, delivery: Delivery) -> Scre
     if isinstance(message, RelayCopy):
         return Screen("")  # a copy, not a screen: `reply.relay` sends it
     if isinstance(message, HandoffAlert):
-        return handoff_screens.alert(t, message, now, flow_of(context, message.flow_id))
+        flow = flow_of(context, message.flow_id)
+        return handoff_screens.alert(t, message, now, flow, team=isinstance(message.to, ToTeam))
     if not isinstance(message, DueReminder):
         return notice_screens.notice(t, message, now)
     flow = context.services.flows.registry.get(message.flow_id)

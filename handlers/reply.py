@@ -46,6 +46,7 @@ async def send(
     t: Translator,
     screen: Screen,
     traffic: Traffic = Traffic.CONVERSATION,
+    thread: int | None = None,
 ) -> tuple[Message]:
     """Send one screen as one message, in the person's language and direction.
 
@@ -55,7 +56,11 @@ async def send(
     screen's `lead` (notes too long to join, `core.screens.joined_within`) goes first."""
     if screen.lead:
         await context.bot.send_message(
-            chat_id, t.directional(screen.lead), parse_mode=ParseMode.HTML, rate_limit_args=traffic
+            chat_id,
+            t.directional(screen.lead),
+            parse_mode=ParseMode.HTML,
+            message_thread_id=thread,
+            rate_limit_args=traffic,
         )
     if screen.document is not None and screen.document.photo:  # a chart: shown in the chat
         message = await context.bot.send_photo(
@@ -64,6 +69,7 @@ async def send(
             caption=t.directional(screen.text),
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(t, screen),
+            message_thread_id=thread,
             rate_limit_args=traffic,
         )
         return (message,)
@@ -75,6 +81,7 @@ async def send(
             caption=t.directional(screen.text),
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(t, screen),
+            message_thread_id=thread,
             rate_limit_args=traffic,
         )
         return (message,)
@@ -83,13 +90,19 @@ async def send(
         t.directional(screen.text),
         parse_mode=ParseMode.HTML,
         reply_markup=keyboard(t, screen),
+        message_thread_id=thread,
         rate_limit_args=traffic,  # a reply is never paced behind bulk (app/pacing.py)
     )
     return (message,)
 
 
 async def relay(
-    context: AllianceContext, chat_id: int, t: Translator, copy: RelayCopy, text: str
+    context: AllianceContext,
+    chat_id: int,
+    t: Translator,
+    copy: RelayCopy,
+    text: str,
+    thread: int | None = None,
 ) -> int:
     """Send (or edit) one relayed message on the other side: a text as a signed message,
     a photo or a document copied by Telegram with a signed caption (copied, never
@@ -124,6 +137,7 @@ async def relay(
             text,
             parse_mode=ParseMode.HTML,
             reply_parameters=answering,
+            message_thread_id=thread,
             rate_limit_args=traffic,
         )
         return sent.message_id
@@ -134,6 +148,7 @@ async def relay(
         caption=text,
         parse_mode=ParseMode.HTML,
         reply_parameters=answering,
+        message_thread_id=thread,
         rate_limit_args=traffic,
     )
     return copied.message_id

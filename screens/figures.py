@@ -11,8 +11,8 @@ import matplotlib
 matplotlib.use("Agg")  # no screen: drawn into memory
 from matplotlib.figure import Figure
 
-from core.handoff_figures import Month, csv_text
-from core.i18n import Translator
+from core.handoff_figures import Month, csv_data
+from core.i18n import N_, Translator
 from core.intents import FiguresFile, SendFigures, StaffHome
 from core.screens import Button, Document, Screen, column
 from services.handoff_figures import SiteFigures
@@ -37,18 +37,20 @@ def page(t: Translator, figures: SiteFigures, site_id: int) -> Screen:
 
 def _month_line(t: Translator, month: Month) -> str:
     claim = t.span(month.median_claim) if month.median_claim is not None else "—"
-    return t._(
-        "{month} : {total} demandes, prises en charge en {claim} (médiane), "
+    return t.ngettext(
+        "{month} : {n} demande, prise en charge en {claim} (médiane), "
         "{late} après le délai promis.",
+        "{month} : {n} demandes, prises en charge en {claim} (médiane), "
+        "{late} après le délai promis.",
+        month.total,
         month=month.month,
-        total=str(month.total),
         claim=claim,
         late=str(month.late),
     )
 
 
 def csv_file(t: Translator, figures: SiteFigures) -> Screen:
-    data = csv_text(figures.months).encode("utf-8")
+    data = csv_data(figures.months)
     text = t._("📄 Les chiffres des demandes d'aide, mois par mois (sans aucun nom).")
     return Screen(text, document=Document("demandes-aide.csv", data))
 
@@ -61,19 +63,23 @@ def chart(t: Translator, figures: SiteFigures) -> Screen:
 
 
 def draw(t: Translator, months: Sequence[Month]) -> bytes:
+    """The chart, labelled in the viewer's language; right-to-left scripts are drawn
+    with the French labels, since matplotlib lays out neither Arabic joining nor
+    right-to-left text (the caption above the image is in their language)."""
+    said = (lambda text: text) if t.language.right_to_left else t._
     figure = Figure(figsize=(7, 4), dpi=100)
     bars = figure.subplots()
     labels = [month.month for month in months]
     bars.bar(labels, [month.total for month in months], color="#4C78A8")
-    bars.set_ylabel(t._("Demandes"))
-    bars.set_title(t._("Demandes d'aide par mois"))
+    bars.set_ylabel(said(N_("Demandes")))
+    bars.set_title(said(N_("Demandes d'aide par mois")))
     minutes = figure.axes[0].twinx()
     claims = [
         (m.median_claim.total_seconds() / 60) if m.median_claim is not None else float("nan")
         for m in months
     ]
     minutes.plot(labels, claims, color="#F58518", marker="o")
-    minutes.set_ylabel(t._("Minutes avant la prise en charge (médiane)"))
+    minutes.set_ylabel(said(N_("Minutes avant la prise en charge (médiane)")))
     figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="png")

@@ -17,6 +17,7 @@ from core.handoffs import Outcome, Reason, Share, Status, Urgency, Who
 from core.i18n import N_, Safe, Translator
 from core.intents import (
     AskHuman,
+    AskHumanNow,
     ClaimHandoff,
     CloseHandoff,
     CloseWith,
@@ -63,7 +64,6 @@ OUTCOMES = {
     Outcome.UNROUTED: N_("Demande d'avant les alertes"),
 }
 CHOOSABLE = (Outcome.HELPED, Outcome.REFERRED, Outcome.MEETING, Outcome.NO_ANSWER, Outcome.OTHER)
-NO_CONCERN: frozenset[Concern] = frozenset()
 
 
 # -- the person ----------------------------------------------------------------------------
@@ -78,7 +78,7 @@ def choose_who(t: Translator, choice: Choice, reason: Reason = Reason.ASKED) -> 
         )
     lines.append(t._("Cette personne verra seulement la démarche où vous en êtes."))
     rows = [
-        (Button(t.label(label), AskHuman(who, reason, NO_CONCERN)),)
+        (Button(t.label(label), AskHuman(who, reason)),)
         for who, label in _who_labels(t, choice.referent, choice.has_peers)
     ]
     if choice.active is not None:
@@ -174,17 +174,17 @@ def reopened(t: Translator) -> Screen:
     return Screen(t._("La conversation reprend : votre message est transmis."))
 
 
-def distress(t: Translator, concerns: frozenset[Concern], who: Who, referent: str | None) -> Screen:
+def distress(t: Translator, worst: Concern, who: Who, referent: str | None) -> Screen:
     """Said at once, before anything else: the numbers that fit, then a human offered.
     No diagnosis, no lecture; a "no" keeps the numbers on screen."""
-    lines = [t._("Merci de me l'avoir écrit."), *_numbers(t, next(iter(sorted(concerns)), None))]
+    lines = [t._("Merci de me l'avoir écrit."), *_numbers(t, worst)]
     lines.append(t._("Voulez-vous qu'une personne de l'équipe vous réponde vite, ici ?"))
     if who is Who.REFERENT and referent:
         yes = t.label("🙋 Oui, prévenir {name}", name=referent)
     else:
         yes = t.label("🙋 Oui, prévenir l'équipe")
     rows = (
-        (Button(yes, AskHuman(who, Reason.DISTRESS, concerns)),),
+        (Button(yes, AskHumanNow(who, worst)),),
         (Button(t.label("Non merci"), DeclineHuman()),),
     )
     return Screen("\n".join(lines), rows)
@@ -212,9 +212,7 @@ def not_understood_twice(t: Translator, who: Who) -> Screen:
     text = t._(
         "Je ne sais pas encore lire les messages écrits. Voulez-vous qu'une personne vous réponde ?"
     )
-    yes = Button(
-        t.label("🙋 Oui, parler à quelqu'un"), AskHuman(who, Reason.NOT_UNDERSTOOD, NO_CONCERN)
-    )
+    yes = Button(t.label("🙋 Oui, parler à quelqu'un"), AskHuman(who, Reason.NOT_UNDERSTOOD))
     return Screen(text, ((yes,), (back_to_menu(t),)))
 
 
@@ -232,8 +230,12 @@ def secret_warning(t: Translator) -> Screen:
 # -- staff ---------------------------------------------------------------------------------
 
 
-def alert(t: Translator, item: HandoffAlert, now: datetime, flow: Flow | None) -> Screen:
-    """The alert card sent to a staff member (claim, pass, close from it)."""
+def alert(
+    t: Translator, item: HandoffAlert, now: datetime, flow: Flow | None, team: bool = False
+) -> Screen:
+    """The alert card sent to a staff member (claim, pass, close from it); in the team
+    group's topic, the card says that answering there takes it (no buttons: what one
+    member taps would change everyone's card)."""
     since = datetime.fromisoformat(item.since)
     lines = [_title(t, Urgency(item.urgency), item.person_label)]
     lines.append(t._("Motif : {reason}", reason=t._(REASONS[Reason(item.reason)])))
@@ -243,6 +245,14 @@ def alert(t: Translator, item: HandoffAlert, now: datetime, flow: Flow | None) -
     lines.append(t._("Attend depuis {span}.", span=t.span(now - since)))
     if item.escalated:
         lines.append(t._("Transmis à vous car personne n'a répondu à temps."))
+    if team:
+        lines.append(
+            t._(
+                "Répondez dans ce sujet : le premier message de l'équipe prend la demande, "
+                "et tout ce qui s'écrit ici lui est transmis, signé."
+            )
+        )
+        return Screen("\n".join(lines))
     rows = (
         (Button(t.label("✋ Je m'en occupe"), ClaimHandoff(item.handoff_id)),),
         (Button(t.label("🔎 Voir la demande"), OpenHandoff(item.handoff_id)),),
@@ -469,3 +479,32 @@ def claimed_notice(t: Translator, name: str, role: Role, handoff_id: int) -> Scr
 
 def taken_notice(t: Translator, label: str, by: str) -> Screen:
     return Screen(t._("✋ {name} s'occupe de la demande de {who}.", name=by, who=label))
+
+
+def person_blocked(t: Translator, label: str) -> Screen:
+    return Screen(
+        t._(
+            "⛔ {who} a bloqué le bot : ce qui s'écrit ici ne lui parvient plus. "
+            "Essayez un autre moyen de la joindre.",
+            who=label,
+        )
+    )
+
+
+def team_linked(t: Translator, site: str) -> Screen:
+    return Screen(
+        t._(
+            "✅ Ce groupe est celui de l'équipe de {site}. Chaque demande d'aide aura son "
+            "sujet ici : répondez dans le sujet, la personne reçoit votre message signé.",
+            site=site,
+        )
+    )
+
+
+def team_not_forum(t: Translator) -> Screen:
+    return Screen(
+        t._(
+            "Ce groupe n'a pas de sujets. Activez les sujets (Topics) dans les réglages du "
+            "groupe, puis écrivez /lier à nouveau."
+        )
+    )

@@ -31,6 +31,7 @@ from core.notices import (
     MeetingMissed,
     MeetingReminder,
     Notice,
+    PersonBlocked,
     PersonsReceived,
     PersonUnreachable,
     ReferentChanged,
@@ -135,6 +136,8 @@ def notice(t: Translator, item: Notice, now: datetime) -> Screen:
             return handoffs.ended_for_staff(t, label)
         case HandoffLate(urgent=urgent, concern=concern):
             return handoffs.late(t, urgent, Concern(concern) if concern else None)
+        case PersonBlocked(person_label=label):
+            return handoffs.person_blocked(t, label)
         case Relayed():  # sent as a copy (`handlers/notify.py`), never rendered as a notice
             return Screen(t._("💬 Nouveau message."))
         case _:

@@ -35,7 +35,7 @@ from storage import persons as person_store
 from storage import reminders as reminder_store
 from storage import staff as staff_store
 from storage.db import SessionFactory
-from storage.models import Handoff, Person
+from storage.models import Handoff, Person, StaffMember
 
 
 class Gone(StrEnum):
@@ -117,23 +117,27 @@ async def claim(
             return Taken(first_name(holder.display_name) if holder else "?")
         if handoff.status != Status.OPEN:
             return Gone.CLOSED
-        await _authorise(session, telegram_user_id, handoff, now)
+        await authorise_on(session, telegram_user_id, handoff, now)
         assert member is not None  # authorised: a staff member
-        handoff.status, handoff.claimed_by = Status.HELD.value, member.id
-        handoff.claimed_at = handoff.picked_at = now
-        handoff.escalate_at = None
-        person = await person_store.get_person(session, handoff.person_id)
-        role = await handoffs.role_of(session, member, handoff)
-        name = first_name(member.display_name)
-        told: list[Notice] = [
-            HandoffClaimed(ToPerson(handoff.person_id), name, role.value, handoff.id)
-        ]
-        label = person_label(person) if person else f"n°{handoff.person_id}"
-        for alert in await handoff_store.alerts(session, handoff.id):
-            if alert.staff_id != member.id:
-                told.append(HandoffTaken(ToStaff(alert.staff_id), handoff.id, label, name))
-        await outbox.queue(session, told, now, handoff_id=handoff.id)
+        await take(session, handoff, member, now)
         return await _card(session, handoff, member.id, now)
+
+
+async def take(session: AsyncSession, handoff: Handoff, member: StaffMember, now: datetime) -> None:
+    """The claim itself (authorised by the caller): the person is told who answers, the
+    others alerted who took it; from now on what each writes is relayed."""
+    handoff.status, handoff.claimed_by = Status.HELD.value, member.id
+    handoff.claimed_at = handoff.picked_at = now
+    handoff.escalate_at = None
+    person = await person_store.get_person(session, handoff.person_id)
+    role = await handoffs.role_of(session, member, handoff)
+    name = first_name(member.display_name)
+    told: list[Notice] = [HandoffClaimed(ToPerson(handoff.person_id), name, role.value, handoff.id)]
+    label = person_label(person) if person else f"n°{handoff.person_id}"
+    for alert in await handoff_store.alerts(session, handoff.id):
+        if alert.staff_id != member.id:
+            told.append(HandoffTaken(ToStaff(alert.staff_id), handoff.id, label, name))
+    await outbox.queue(session, told, now, handoff_id=handoff.id)
 
 
 async def pick(
@@ -204,11 +208,11 @@ async def _handled(
     handoff = await handoff_store.locked(session, handoff_id)
     if handoff is None:
         return None
-    await _authorise(session, telegram_user_id, handoff, now)
+    await authorise_on(session, telegram_user_id, handoff, now)
     return handoff
 
 
-async def _authorise(
+async def authorise_on(
     session: AsyncSession, telegram_user_id: int, handoff: Handoff, now: datetime
 ) -> None:
     holder = handoff.claimed_by if handoff.status == Status.HELD else None

@@ -36,6 +36,7 @@ from core.notices import (
     HandoffLate,
     ToPerson,
     ToStaff,
+    ToTeam,
 )
 from core.opening_hours import DEFAULT_OPENING, OpeningError, is_open, next_opening, parse_opening
 from core.sites import Contact, first_name
@@ -189,6 +190,9 @@ async def open_for(
     if not await alert_from(session, person, handoff, Level.CHOSEN, now):
         await session.delete(handoff)
         return Nobody(await contact_for(session, person))
+    if await site_store.team_chat_of(session, handoff.site_id) is not None:
+        card = await _card_for(session, person, handoff, ToTeam(handoff.id), Level.CHOSEN, now)
+        await outbox.queue(session, [card], now)  # its own topic in the team's group
     return await _waiting(session, person, handoff, now)
 
 
@@ -346,27 +350,36 @@ async def _alert(
     level: Level,
     now: datetime,
 ) -> None:
-    titles = await _titles_of(session, person, handoff, now)
     notices = []
     for member in staff:
         await handoff_store.add_alert(session, handoff.id, member.id, level.value, now)
-        notices.append(
-            HandoffAlert(
-                ToStaff(member.id),
-                handoff.id,
-                person_label(person),
-                handoff.reason,
-                handoff.urgency,
-                handoff.share,
-                handoff.created_at.isoformat(),
-                escalated=level is not Level.CHOSEN,
-                concern=handoff.concern,
-                flow_id=titles[0],
-                step_id=titles[1],
-                deadline_on=titles[2],
-            )
-        )
+        notices.append(await _card_for(session, person, handoff, ToStaff(member.id), level, now))
     await outbox.queue(session, notices, now, handoff_id=handoff.id)
+
+
+async def _card_for(
+    session: AsyncSession,
+    person: Person,
+    handoff: Handoff,
+    to: ToStaff | ToTeam,
+    level: Level,
+    now: datetime,
+) -> HandoffAlert:
+    titles = await _titles_of(session, person, handoff, now)
+    return HandoffAlert(
+        to,
+        handoff.id,
+        person_label(person),
+        handoff.reason,
+        handoff.urgency,
+        handoff.share,
+        handoff.created_at.isoformat(),
+        escalated=level is not Level.CHOSEN,
+        concern=handoff.concern,
+        flow_id=titles[0],
+        step_id=titles[1],
+        deadline_on=titles[2],
+    )
 
 
 async def _titles_of(

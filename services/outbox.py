@@ -34,6 +34,7 @@ from core.notices import (
     ToFormerPerson,
     ToPerson,
     ToStaff,
+    ToTeam,
     discreetly,
     from_payload,
     meeting_of,
@@ -79,6 +80,16 @@ class DueReminder:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """Where in the team group: the hand-off's topic (None: not made yet) and the name to
+    give it when it must be made (first message, or deleted by mistake)."""
+
+    handoff_id: int
+    thread_id: int | None
+    name: str
+
+
+@dataclass(frozen=True)
 class Delivery:
     """One claimed message, with its recipient's address and language as they are now."""
 
@@ -88,6 +99,7 @@ class Delivery:
     zone: ZoneInfo | None  # the recipient's site's zone, if any
     message: Notice | DueReminder | RelayCopy
     lease: datetime  # the claim: results are recorded only while it holds
+    topic: Topic | None = None  # to the team group: the hand-off's topic
 
     def may_send(self, now: datetime) -> bool:
         """Not when the claim is about to end: another sender may take it then."""
@@ -109,13 +121,14 @@ async def queue(
         kind, data = to_payload(notice)
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
         about = meeting_of(notice)
+        team = notice.to.handoff_id if isinstance(notice.to, ToTeam) else None
         await outbox_store.add(
             session,
             now,
             kind=kind,
             payload=payload,
             meeting_id=about.meeting_id if about and about.meeting_id else None,
-            handoff_id=handoff_id,
+            handoff_id=handoff_id or team,
             next_attempt_at=at or now,
             **_columns(notice.to),
         )
@@ -146,6 +159,8 @@ def _columns(to: Recipient) -> dict[str, object]:
             return {"staff_id": staff_id}
         case ToFormerPerson(telegram_user_id=chat_id, language=language):
             return {"chat_id": chat_id, "language": language}
+        case ToTeam():
+            return {}  # the row's hand-off names the site, hence its group and topic
 
 
 async def claim(db: SessionFactory, now: datetime, limit: int = BATCH) -> list[Delivery]:
@@ -168,6 +183,7 @@ async def claim(db: SessionFactory, now: datetime, limit: int = BATCH) -> list[D
 class Sent:
     delivery: Delivery
     telegram_message_id: int
+    thread_id: int | None = None  # the topic it went to (made, or made again)
 
 
 @dataclass(frozen=True)
@@ -204,8 +220,8 @@ async def record(db: SessionFactory, results: list[Result], now: datetime) -> No
     async with db.begin() as session:
         for result in results:
             match result:
-                case Sent(delivery=delivery, telegram_message_id=message_id):
-                    await _sent(session, delivery, message_id, now)
+                case Sent(delivery=delivery, telegram_message_id=message_id, thread_id=thread):
+                    await _sent(session, delivery, message_id, now, thread)
                 case Failed(delivery=delivery, failure=failure, retry_after=wait):
                     await _failed(session, delivery, failure, now, wait)
 
@@ -243,7 +259,11 @@ class GroupCommit:
 
 
 async def _sent(
-    session: AsyncSession, delivery: Delivery, telegram_message_id: int, now: datetime
+    session: AsyncSession,
+    delivery: Delivery,
+    telegram_message_id: int,
+    now: datetime,
+    thread_id: int | None = None,
 ) -> None:
     row = await _held(session, delivery)
     if row is None:
@@ -254,6 +274,9 @@ async def _sent(
     message = delivery.message
     if isinstance(message, RelayCopy) and message.edit_of is None:
         await handoff_store.set_copy_id(session, message.relayed_id, telegram_message_id)
+    topic = delivery.topic
+    if topic is not None and thread_id is not None and thread_id != topic.thread_id:
+        await handoff_store.set_topic(session, topic.handoff_id, thread_id)
 
 
 def _settle(row: OutboxMessage, status: Status) -> None:
@@ -340,9 +363,9 @@ async def _delivery(
         return None
     if await _invitation_answered(session, message):
         return None
-    if isinstance(message, HandoffAlert) and not await _still_open(session, message):
+    if not await _still_wanted(session, message):
         return None
-    return Delivery(row.id, chat_id, language, zone, message, lease)
+    return Delivery(row.id, chat_id, language, zone, message, lease, address.topic)
 
 
 async def _relay_copy(
@@ -356,9 +379,12 @@ async def _relay_copy(
     return await copy_of(session, row, notice, chat_id)
 
 
-async def _still_open(session: AsyncSession, alert: HandoffAlert) -> bool:
-    """An alert is pointless once someone claimed the hand-off, or it was closed."""
-    handoff = await handoff_store.get(session, alert.handoff_id)
+async def _still_wanted(session: AsyncSession, message: Notice | DueReminder | RelayCopy) -> bool:
+    """A staff member's alert is pointless once someone claimed the hand-off, or it was
+    closed (the card in the team's topic stays: it opens the conversation there)."""
+    if not isinstance(message, HandoffAlert) or isinstance(message.to, ToTeam):
+        return True
+    handoff = await handoff_store.get(session, message.handoff_id)
     return handoff is not None and handoff.status == HandoffStatus.OPEN
 
 
@@ -396,6 +422,8 @@ def _recipient(row: OutboxMessage, chat_id: int, language: str) -> Recipient:
         return ToPerson(row.person_id)
     if row.staff_id is not None:
         return ToStaff(row.staff_id)
+    if row.chat_id is None and row.handoff_id is not None:
+        return ToTeam(row.handoff_id)
     return ToFormerPerson(chat_id, language)
 
 
@@ -409,6 +437,7 @@ class _Address:
     zone: ZoneInfo | None
     discreet: bool = False
     level: NotifyLevel = NotifyLevel.ALL
+    topic: Topic | None = None
 
 
 async def _address(session: AsyncSession, row: OutboxMessage) -> _Address | None:
@@ -427,7 +456,26 @@ async def _address(session: AsyncSession, row: OutboxMessage) -> _Address | None
         return _Address(member.telegram_user_id, member.language, None, level=level)
     if row.chat_id is not None and row.language is not None:
         return _Address(row.chat_id, row.language, None)
+    if row.handoff_id is not None:
+        return await _team_address(session, row.handoff_id)
     return None
+
+
+TEAM_LANGUAGE = "fr"  # the team group is shared: its messages are in the source language
+
+
+async def _team_address(session: AsyncSession, handoff_id: int) -> _Address | None:
+    """The hand-off's topic in its site's team group, if the site linked one."""
+    handoff = await handoff_store.get(session, handoff_id)
+    site = (
+        await site_store.get_site(session, handoff.site_id) if handoff and handoff.site_id else None
+    )
+    if handoff is None or site is None or site.team_chat_id is None:
+        return None
+    person = await person_store.get_person(session, handoff.person_id)
+    name = person.referent_note if person and person.referent_note else f"n°{handoff.person_id}"
+    topic = Topic(handoff.id, handoff.topic_id, f"🙋 {name} · {handoff.id}")
+    return _Address(site.team_chat_id, TEAM_LANGUAGE, ZoneInfo(site.timezone), topic=topic)
 
 
 def _staff_wants(address: _Address, message: Notice, now: datetime) -> bool:

@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.handoffs import REOPEN_WITHIN, Share, Status
-from core.notices import Relayed, ToPerson, ToStaff
+from core.notices import Relayed, ToPerson, ToStaff, ToTeam
 from core.relay import Incoming, MessageKind, RelayCopy, Sender
 from core.sites import first_name
 from services import handoffs, outbox
@@ -25,6 +25,7 @@ from services.booking import person_label
 from services.onboarding import Visitor
 from storage import handoffs as handoff_store
 from storage import persons as person_store
+from storage import sites as site_store
 from storage import staff as staff_store
 from storage.db import SessionFactory
 from storage.models import Handoff, OutboxMessage, Person, RelayedMessage
@@ -67,14 +68,17 @@ async def from_person(
             reopened.outcome, reopened.picked_at = None, now
             await _copy_to_staff(session, person, reopened, reopened.claimed_by, message, now)
             return FromPerson.REOPENED
-        if active.status == Status.HELD and active.claimed_by is not None:
-            await _copy_to_staff(session, person, active, active.claimed_by, message, now)
-            return FromPerson.RELAYED
-        if active.share != Share.MESSAGES:
+        held = active.status == Status.HELD and active.claimed_by is not None
+        if not held and active.share != Share.MESSAGES:
             return FromPerson.HELD_BACK
-        for alert in await handoff_store.alerts(session, active.id):
-            await _copy_to_staff(session, person, active, alert.staff_id, message, now)
-        return FromPerson.SHARED
+        if await site_store.team_chat_of(session, active.site_id) is not None:
+            await _copy_to_staff(session, person, active, None, message, now)  # the topic
+        elif held:
+            await _copy_to_staff(session, person, active, active.claimed_by, message, now)
+        else:
+            for alert in await handoff_store.alerts(session, active.id):
+                await _copy_to_staff(session, person, active, alert.staff_id, message, now)
+        return FromPerson.RELAYED if held else FromPerson.SHARED
 
 
 def _not_understood(person: Person, message: Incoming) -> FromPerson:
@@ -149,15 +153,17 @@ async def edited(
 
 async def _own_relayed(
     session: AsyncSession, telegram_user_id: int, message_id: int
-) -> tuple[RelayedMessage | None, ToPerson | ToStaff | None]:
+) -> tuple[RelayedMessage | None, ToPerson | ToStaff | ToTeam | None]:
     """The relayed original this author wrote (not a copy they received), and to whom
     its copy went."""
     person = await person_store.find_person(session, telegram_user_id)
     if person is not None:
         ids = [h.id for h in await handoff_store.of_person(session, person.id)]
         relayed = await handoff_store.relayed_in_person_chat(session, ids, message_id)
-        if relayed is None or not relayed.from_person or relayed.staff_id is None:
+        if relayed is None or not relayed.from_person:
             return None, None
+        if relayed.staff_id is None:
+            return relayed, ToTeam(relayed.handoff_id)
         return relayed, ToStaff(relayed.staff_id)
     member = await staff_store.find_staff(session, telegram_user_id)
     if member is None:
@@ -177,8 +183,8 @@ async def _copy_to_staff(
     message: Incoming,
     now: datetime,
 ) -> None:
-    if staff_id is None:
-        return
+    """The person's message copied to a staff member, or (`staff_id` None) to the
+    hand-off's topic in the site team's group."""
     answered = None
     if message.reply_to is not None:
         answered = await handoff_store.relayed_in_person_chat(
@@ -197,9 +203,8 @@ async def _copy_to_staff(
             created_at=now,
         ),
     )
-    await outbox.queue(
-        session, [Relayed(ToStaff(staff_id), relayed.id)], now, handoff_id=handoff.id
-    )
+    to = ToStaff(staff_id) if staff_id is not None else ToTeam(handoff.id)
+    await outbox.queue(session, [Relayed(to, relayed.id)], now, handoff_id=handoff.id)
 
 
 async def _holder_active(session: AsyncSession, handoff: Handoff) -> bool:
@@ -220,15 +225,25 @@ async def copy_of(
     handoff = await handoff_store.get(session, relayed.handoff_id)
     person = await person_store.get_person(session, handoff.person_id) if handoff else None
     member = await staff_store.get_staff(session, relayed.staff_id) if relayed.staff_id else None
-    if handoff is None or person is None or member is None:
+    if handoff is None or person is None:
         return None
     if relayed.from_person:
         sender = Sender(person_label(person), None)
+        to_team = relayed.staff_id is None
         from_chat, original, copy = (
             person.telegram_user_id,
             relayed.person_message_id,
-            relayed.staff_message_id,
+            relayed.team_message_id if to_team else relayed.staff_message_id,
         )
+    elif member is None:
+        return None
+    elif relayed.team_message_id is not None and relayed.staff_message_id is None:
+        role = await handoffs.role_of(session, member, handoff)  # written in the team's topic
+        sender = Sender(first_name(member.display_name), role.value)
+        team_chat = await site_store.team_chat_of(session, handoff.site_id)
+        if team_chat is None:
+            return None
+        from_chat, original, copy = team_chat, relayed.team_message_id, relayed.person_message_id
     else:
         role = await handoffs.role_of(session, member, handoff)
         sender = Sender(first_name(member.display_name), role.value)
@@ -260,4 +275,6 @@ async def _reply_target(session: AsyncSession, relayed: RelayedMessage) -> int |
     answered = await handoff_store.get_relayed(session, relayed.reply_to)
     if answered is None:
         return None
-    return answered.staff_message_id if relayed.from_person else answered.person_message_id
+    if not relayed.from_person:
+        return answered.person_message_id
+    return answered.team_message_id if relayed.staff_id is None else answered.staff_message_id

@@ -247,10 +247,48 @@ async def set_copy_id(session: AsyncSession, relayed_id: int, message_id: int) -
     relayed = await session.get(RelayedMessage, relayed_id)
     if relayed is None:
         return
-    if relayed.from_person:
+    if relayed.from_person and relayed.staff_id is None:  # copied to the team's topic
+        relayed.team_message_id = message_id
+    elif relayed.from_person:
         relayed.staff_message_id = message_id
     else:
         relayed.person_message_id = message_id
+
+
+async def set_topic(session: AsyncSession, handoff_id: int, thread_id: int) -> None:
+    """The hand-off's topic in the team group (made, or made again after a deletion)."""
+    handoff = await session.get(Handoff, handoff_id)
+    if handoff is not None:
+        handoff.topic_id = thread_id
+
+
+async def by_topic(session: AsyncSession, site_id: int, thread_id: int) -> Handoff | None:
+    return await session.scalar(
+        select(Handoff).where(Handoff.site_id == site_id, Handoff.topic_id == thread_id)
+    )
+
+
+async def relayed_in_team(
+    session: AsyncSession, handoff_id: int, message_id: int
+) -> RelayedMessage | None:
+    """The pairing of a message in the hand-off's topic (a staff member's, or a copy)."""
+    return await session.scalar(
+        select(RelayedMessage).where(
+            RelayedMessage.handoff_id == handoff_id,
+            RelayedMessage.team_message_id == message_id,
+        )
+    )
+
+
+async def relayed_by_team_message(
+    session: AsyncSession, site_id: int, message_id: int
+) -> RelayedMessage | None:
+    """A message of a site's team group, among the relayed ones (an edit to mirror)."""
+    return await session.scalar(
+        select(RelayedMessage)
+        .join(Handoff, Handoff.id == RelayedMessage.handoff_id)
+        .where(Handoff.site_id == site_id, RelayedMessage.team_message_id == message_id)
+    )
 
 
 async def forget_relayed_text(session: AsyncSession, closed_before: datetime) -> int:

@@ -148,6 +148,8 @@ class Site(Base):
     phone: Mapped[str | None] = mapped_column(String(40))  # shown to persons: a human to call
     # Opening hours as a spec (core.opening_hours): hand-offs' "working hours" count in them.
     opening: Mapped[str | None] = mapped_column(String(200))
+    # The site team's Telegram supergroup with topics: one topic per hand-off (optional).
+    team_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
 
 
@@ -516,6 +518,7 @@ class Handoff(Base):
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[str | None] = mapped_column(String(8))  # core.handoffs.ClosedBy
     outcome: Mapped[str | None] = mapped_column(String(12))  # core.handoffs.Outcome
+    topic_id: Mapped[int | None] = mapped_column(BigInteger)  # its topic in the team group
 
 
 class HandoffAlert(Base):
@@ -553,6 +556,7 @@ class RelayedMessage(Base):
     kind: Mapped[str] = mapped_column(String(8))  # text, photo, document
     person_message_id: Mapped[int | None] = mapped_column(BigInteger)  # in the person's chat
     staff_message_id: Mapped[int | None] = mapped_column(BigInteger)  # in the staff chat
+    team_message_id: Mapped[int | None] = mapped_column(BigInteger)  # in the team's topic
     text: Mapped[str | None] = mapped_column(Text)  # a text, or a file's caption
     reply_to: Mapped[int | None] = mapped_column(Integer)  # another relayed message's id
     created_at: Mapped[datetime]

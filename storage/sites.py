@@ -71,3 +71,14 @@ async def timezone_of(session: AsyncSession, site_id: int | None) -> str | None:
     """The site's IANA zone (overseas sites have their own); None without a site."""
     site = await session.get(Site, site_id) if site_id is not None else None
     return site.timezone if site else None
+
+
+async def team_chat_of(session: AsyncSession, site_id: int | None) -> int | None:
+    """The site team's group with topics, if the site linked one."""
+    if site_id is None:
+        return None
+    return await session.scalar(select(Site.team_chat_id).where(Site.id == site_id))
+
+
+async def by_team_chat(session: AsyncSession, chat_id: int) -> Site | None:
+    return await session.scalar(select(Site).where(Site.team_chat_id == chat_id))

@@ -485,7 +485,7 @@ async def test_site_admins_get_the_monthly_figures_as_a_chart_and_a_csv(
 
     await bot.say(ada, "/menu")
     page = await bot.tap(ada, "📊 Chiffres des demandes")
-    assert "2026-11 : 1 demandes, prises en charge en 20 minutes" in texts(page)
+    assert "2026-11 : 1 demande, prise en charge en 20 minutes" in texts(page)
     chart = await bot.tap(ada, "📈 Le graphique")
     (photo,) = [m for m in sent(chart) if m.photo is not None]
     assert photo.file_content is not None and photo.file_content.startswith(b"\x89PNG")
@@ -499,3 +499,74 @@ async def test_site_admins_get_the_monthly_figures_as_a_chart_and_a_csv(
 
     menu = await bot.say(julien, "/menu")
     assert "📊 Chiffres des demandes" not in menu[-1].button_labels, "admins only"
+
+
+async def test_the_team_group_gets_a_topic_per_request_and_relays_both_ways(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    julien = emulator.user(JULIEN, first_name="Julien")
+    ada = emulator.user(ADA, first_name="Ada")
+    stranger = emulator.user(9301, first_name="Max")
+    person = await followed_by_julien(bot, emulator, 7519)
+    await with_team(bot)
+    group = emulator.supergroup(-1_001_000_000_001, title="Équipe CCAS")
+    await bot.settle(await group.send_text(stranger, "/lier"))
+    assert not group.messages, "only a site admin links the group"
+    await bot.settle(await group.send_text(ada, "/lier"))
+    assert "Ce groupe est celui de l'équipe de CCAS de Rezé" in group.last_message.text
+
+    await asks_julien(bot, person)
+    await outbox_pass(bot)
+    ((thread, topic),) = group.topics.items()
+    (card,) = group.topic_messages(thread)
+    assert "Demande d'aide" in card.text and "Répondez dans ce sujet" in card.text
+
+    # Julien answers in the topic: that takes the request, and the person gets it, signed.
+    await bot.settle(await group.send_text(julien, "Bonjour, ici Julien.", topic=thread))
+    await outbox_pass(bot)
+    assert person.last_message.text.startswith("💬 Julien · qui vous accompagne\nBonjour")
+    (request,) = await handoffs(bot)
+    assert request.status == "held" and request.topic_id == thread
+
+    # The person's answer arrives in the topic; someone not of the team is not relayed.
+    await bot.settle(await person.send_text("Merci, j'ai une question."))
+    await outbox_pass(bot)
+    assert group.topic_messages(thread)[-1].text.endswith("Merci, j'ai une question.")
+    before = len(person.messages)
+    await bot.settle(await group.send_text(stranger, "coucou", topic=thread))
+    await outbox_pass(bot)
+    assert len(person.messages) == before
+
+    # The topic is deleted by mistake: the next message makes it again, none is lost.
+    group.delete_topic(thread)
+    await bot.settle(await person.send_text("Vous êtes là ?"))
+    await outbox_pass(bot)
+    (request,) = await handoffs(bot)
+    assert request.topic_id not in (None, thread)
+    assert group.topic_messages(request.topic_id)[-1].text.endswith("Vous êtes là ?")
+
+    # The person blocks the bot: the topic is told.
+    blocked = person.block()
+    assert blocked is not None
+    await bot.settle(blocked)
+    await outbox_pass(bot)
+    assert "a bloqué le bot" in group.topic_messages(request.topic_id)[-1].text
+    assert topic.name.startswith("🙋")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_an_urgent_request_on_saturday_night_escalates_after_15_minutes_all_the_same(
+    bot: BotHarness, emulator: BotApiEmulator
+) -> None:
+    emulator.user(JULIEN, first_name="Julien")
+    sam = emulator.user(SAM, first_name="Sam")
+    person = await followed_by_julien(bot, emulator, 7520)
+    await with_team(bot)
+    bot.clock.set(datetime(2026, 11, 28, 22, 0, tzinfo=UTC))  # Saturday 23:00 in Rezé
+    await bot.say(person, "il m'a mise à la porte ce soir")
+    asked = await bot.tap(person, "🙋 Oui, prévenir Julien")
+    assert "vite" in texts(asked) and "112" in texts(asked)
+    await outbox_pass(bot)
+    bot.clock.advance(timedelta(minutes=16))  # Saturday 23:16: the office is closed
+    await escalation_pass(bot)
+    assert "Demande urgente" in sam.last_message.text

@@ -8,7 +8,9 @@ alerted (nobody twice; those alerted are told who claimed it); `relayed_messages
 each relayed message with its copy (replies and edits are mirrored); `distress_hits`
 counts, per rule and day, how often a distress rule fired (no person, no text). Outbox
 rows name their hand-off; sites get structured opening hours (`opening`) in which the
-"working hours" of an escalation are counted; persons count the typed messages in a row
+"working hours" of an escalation are counted, and may link their team's Telegram group
+with topics (`team_chat_id`; a hand-off's `topic_id`, a relayed message's
+`team_message_id`); persons count the typed messages in a row
 the bot could not use (`misunderstood`) and the step where they last said "I can't"
 (`cannot_step`: twice on the same step flags a human).
 
@@ -60,6 +62,7 @@ def upgrade() -> None:
     sa.Column('closed_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_by', sa.String(length=8), nullable=True),
     sa.Column('outcome', sa.String(length=12), nullable=True),
+    sa.Column('topic_id', sa.BigInteger(), nullable=True),
     sa.ForeignKeyConstraint(['claimed_by'], ['staff_members.id'], name=op.f('fk_handoffs_claimed_by_staff_members'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_handoffs_person_id_persons'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_handoffs_site_id_sites'), ondelete='SET NULL'),
@@ -94,6 +97,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=8), nullable=False),
     sa.Column('person_message_id', sa.BigInteger(), nullable=True),
     sa.Column('staff_message_id', sa.BigInteger(), nullable=True),
+    sa.Column('team_message_id', sa.BigInteger(), nullable=True),
     sa.Column('text', sa.Text(), nullable=True),
     sa.Column('reply_to', sa.Integer(), nullable=True),
     sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -128,6 +132,7 @@ def upgrade() -> None:
     )
     _add_if_missing("persons", sa.Column("cannot_step", sa.String(length=81), nullable=True))
     _add_if_missing("sites", sa.Column("opening", sa.String(length=200), nullable=True))
+    _add_if_missing("sites", sa.Column("team_chat_id", sa.BigInteger(), nullable=True))
 
 
 def _add_if_missing(table: str, column: sa.Column[object]) -> None:
@@ -139,6 +144,7 @@ def _add_if_missing(table: str, column: sa.Column[object]) -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":  # there, a rebuild would cascade: left as is
         op.drop_column("sites", "opening")
+        op.drop_column("sites", "team_chat_id")
         op.drop_column("persons", "misunderstood")
         op.drop_column("persons", "cannot_step")
 
