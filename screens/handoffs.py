@@ -397,10 +397,6 @@ def relayed_to(t: Translator, label: str) -> Screen:
     return Screen(t._("→ Envoyé à {who}.", who=label))
 
 
-def nothing_held(t: Translator) -> Screen:
-    return Screen(t._("Vous ne tenez aucune conversation en ce moment."))
-
-
 # -- the relay's copies --------------------------------------------------------------------
 
 

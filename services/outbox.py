@@ -25,6 +25,7 @@ from core.meetings import MeetingStatus, NotifyLevel, reminder_still_due, staff_
 from core.notices import (
     BookingInvitation,
     HandoffAlert,
+    HandoffClaimed,
     InvitationUnused,
     MeetingReminder,
     Notice,
@@ -381,11 +382,17 @@ async def _relay_copy(
 
 async def _still_wanted(session: AsyncSession, message: Notice | DueReminder | RelayCopy) -> bool:
     """A staff member's alert is pointless once someone claimed the hand-off, or it was
-    closed (the card in the team's topic stays: it opens the conversation there)."""
-    if not isinstance(message, HandoffAlert) or isinstance(message.to, ToTeam):
-        return True
-    handoff = await handoff_store.get(session, message.handoff_id)
-    return handoff is not None and handoff.status == HandoffStatus.OPEN
+    closed (the card in the team's topic stays: it opens the conversation there); "X
+    answers you here" once it was closed again."""
+    match message:
+        case HandoffAlert(to=ToStaff(), handoff_id=handoff_id):
+            wanted = HandoffStatus.OPEN
+        case HandoffClaimed(handoff_id=handoff_id):
+            wanted = HandoffStatus.HELD
+        case _:
+            return True
+    handoff = await handoff_store.get(session, handoff_id)
+    return handoff is not None and handoff.status == wanted
 
 
 async def _invitation_answered(

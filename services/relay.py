@@ -81,6 +81,36 @@ async def from_person(
         return FromPerson.RELAYED if held else FromPerson.SHARED
 
 
+async def to_person(
+    session: AsyncSession,
+    handoff: Handoff,
+    staff_id: int,
+    message: Incoming,
+    answered: RelayedMessage | None,
+    now: datetime,
+    *,
+    in_team: bool,
+) -> None:
+    """A staff member's message (in their chat with the bot, or in the team's topic),
+    paired and queued for the person; a reply answers the person's own message."""
+    relayed = await handoff_store.add_relayed(
+        session,
+        RelayedMessage(
+            handoff_id=handoff.id,
+            staff_id=staff_id,
+            from_person=False,
+            kind=message.kind.value,
+            staff_message_id=None if in_team else message.message_id,
+            team_message_id=message.message_id if in_team else None,
+            text=message.text,
+            reply_to=answered.id if answered else None,
+            created_at=now,
+        ),
+    )
+    to = ToPerson(handoff.person_id)
+    await outbox.queue(session, [Relayed(to, relayed.id)], now, handoff_id=handoff.id)
+
+
 def _not_understood(person: Person, message: Incoming) -> FromPerson:
     """Text the bot cannot use, counted in the same transaction (a typed message costs
     one transaction more, not two): the second in a row offers a human, and the count
@@ -116,22 +146,7 @@ async def from_staff(
             if answered is not None and answered.handoff_id != target.id:
                 answered = None
         target.picked_at = now
-        relayed = await handoff_store.add_relayed(
-            session,
-            RelayedMessage(
-                handoff_id=target.id,
-                staff_id=member.id,
-                from_person=False,
-                kind=message.kind.value,
-                staff_message_id=message.message_id,
-                text=message.text,
-                reply_to=answered.id if answered else None,
-                created_at=now,
-            ),
-        )
-        await outbox.queue(
-            session, [Relayed(ToPerson(target.person_id), relayed.id)], now, handoff_id=target.id
-        )
+        await to_person(session, target, member.id, message, answered, now, in_team=False)
         person = await person_store.get_person(session, target.person_id)
         label = person_label(person) if person else f"n°{target.person_id}"
         return ToPersonRelayed(label, len(held) > 1)

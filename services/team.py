@@ -15,12 +15,12 @@ from core.relay import Incoming
 from services import outbox
 from services.booking import person_label
 from services.handoff_staff import authorise_on, take
+from services.relay import to_person
 from storage import handoffs as handoff_store
 from storage import persons as person_store
 from storage import sites as site_store
 from storage import staff as staff_store
 from storage.db import SessionFactory
-from storage.models import RelayedMessage
 
 
 class LinkRefused(StrEnum):
@@ -75,21 +75,7 @@ async def from_team(
         answered = None
         if message.reply_to is not None:
             answered = await handoff_store.relayed_in_team(session, handoff.id, message.reply_to)
-        relayed = await handoff_store.add_relayed(
-            session,
-            RelayedMessage(
-                handoff_id=handoff.id,
-                staff_id=member.id,
-                from_person=False,
-                kind=message.kind.value,
-                team_message_id=message.message_id,
-                text=message.text,
-                reply_to=answered.id if answered else None,
-                created_at=now,
-            ),
-        )
-        to = ToPerson(handoff.person_id)
-        await outbox.queue(session, [Relayed(to, relayed.id)], now, handoff_id=handoff.id)
+        await to_person(session, handoff, member.id, message, answered, now, in_team=True)
         return True
 
 

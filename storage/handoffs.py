@@ -176,15 +176,6 @@ async def forget_alerts(session: AsyncSession, handoff_id: int, keep: int | None
     await session.execute(query)
 
 
-async def was_alerted(session: AsyncSession, handoff_id: int, staff_id: int) -> bool:
-    found = await session.scalar(
-        select(HandoffAlert.id).where(
-            HandoffAlert.handoff_id == handoff_id, HandoffAlert.staff_id == staff_id
-        )
-    )
-    return found is not None
-
-
 # -- the relay ---------------------------------------------------------------------------
 
 
