@@ -393,6 +393,8 @@ def persons(t: Translator, lines: list[PersonLine], now: datetime) -> Screen:
     text = [t._("<b>Les personnes que vous accompagnez</b>")]
     if any(line.asks_help for line in lines):
         text.append(t._("🆘 : une demande d'aide attend une réponse."))
+    if any(line.stuck and not line.asks_help for line in lines):
+        text.append(t._("😕 : bloquée sur une étape (« Je n'y arrive pas »)."))
     if len(lines) > LIST_SIZE:
         text.append(
             t._(
@@ -411,7 +413,7 @@ def persons(t: Translator, lines: list[PersonLine], now: datetime) -> Screen:
 
 def _person_label(t: Translator, line: PersonLine, now: datetime) -> Label:
     """The note as much as fits beside the activity; the whole note is on the person's page."""
-    sos = "🆘 " if line.asks_help else ""
+    sos = "🆘 " if line.asks_help else ("😕 " if line.stuck else "")
     when = f" · {seen(t, line.last_seen_at, now)}"
     room = LABEL_LENGTH - len(sos) - len(when)
     name = (

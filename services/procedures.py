@@ -304,6 +304,7 @@ async def _effects(
     for effect in effects:
         if isinstance(effect, StepEntered):
             await _funnel(session, flow, effect.step_id, FunnelEvent.ENTERED, today)
+            person.cannot_step = None  # moved on: "I can't" counts again from zero
         elif isinstance(effect, StepDone):
             await _funnel(session, flow, effect.step_id, FunnelEvent.DONE, today)
             # "Remind me later" of a step now done would be a false alarm.

@@ -33,6 +33,7 @@ class PersonLine:
     note: str | None  # the referent's note (from the invite, editable), the name they know
     last_seen_at: datetime
     asks_help: bool  # a help request is still waiting
+    stuck: bool = False  # said "I can't" on a step and has not moved on from it
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,14 @@ async def my_persons(
         referent = None if actor.has(Role.ADMIN, site_id) else actor.staff_id
         persons = await person_store.on_site(session, site_id, referent_id=referent)
         asking = await handoff_store.persons_with_active(session, [p.id for p in persons])
-        lines = [PersonLine(p.id, p.referent_note, p.last_seen_at, p.id in asking) for p in persons]
-        return sorted(lines, key=lambda line: not line.asks_help)  # stable: last seen first
+        lines = [
+            PersonLine(
+                p.id, p.referent_note, p.last_seen_at, p.id in asking, p.cannot_step is not None
+            )
+            for p in persons
+        ]
+        # Stable: help waiting first, then stuck, each last seen first.
+        return sorted(lines, key=lambda line: (not line.asks_help, not line.stuck))
 
 
 async def person_detail(

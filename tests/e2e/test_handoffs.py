@@ -254,6 +254,9 @@ async def test_i_cannot_twice_and_did_it_work_no_reach_julien(
     assert TALK in first[-1].button_labels, "the first time, a human is offered"
     await outbox_pass(bot)
     assert not julien.messages
+    listed = await bot.say(julien, "/menu")
+    listed = await bot.tap(julien, "🧑‍🤝‍🧑 Les personnes", message_id=listed[-1].message_id)
+    assert any(label.startswith("😕 ") for label in listed[-1].button_labels), "stuck, shown"
     await bot.tap(person, "📖 Revoir l'étape")
     second = await bot.tap(person, "😕 Je n'y arrive pas")
     assert "J'ai prévenu Julien" in texts(second)
