@@ -55,7 +55,7 @@ from storage import reminders as reminder_store
 from storage import sites as site_store
 from storage import staff as staff_store
 from storage.db import SessionFactory
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, Person
 from storage.outbox import REMINDER, Status
 from storage.reminders import ReminderKind
 
@@ -332,7 +332,14 @@ async def _alert_bounced(session: AsyncSession, handoff_id: int, now: datetime) 
 
 async def _unreachable(session: AsyncSession, person_id: int, now: datetime) -> None:
     person = await person_store.get_person(session, person_id)
-    if person is None or person.unreachable_at is not None:
+    if person is not None:
+        await mark_unreachable(session, person, now)
+
+
+async def mark_unreachable(session: AsyncSession, person: Person, now: datetime) -> None:
+    """The person blocked the bot (a refused message, or Telegram's `my_chat_member`,
+    whichever comes first): marked so, and their referent told, once."""
+    if person.unreachable_at is not None:
         return
     person.unreachable_at = now
     if person.referent_id is not None:

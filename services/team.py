@@ -112,7 +112,7 @@ async def person_blocked(db: SessionFactory, telegram_user_id: int, now: datetim
         person = await person_store.find_person(session, telegram_user_id)
         if person is None:
             return
-        person.unreachable_at = person.unreachable_at or now
+        await outbox.mark_unreachable(session, person, now)
         handoff = await handoff_store.active_of_person(session, person.id)
         if handoff is None or handoff.topic_id is None:
             return
