@@ -45,6 +45,7 @@ from services.handoffs import Nobody, Waiting
 from services.onboarding import PersonView
 from services.relay import FromPerson
 from services.staff import StaffView
+from services.typed import Read
 
 log = logging.getLogger(__name__)
 
@@ -187,14 +188,29 @@ async def person_wrote(update: Update, context: AllianceContext, relaying: bool 
     if relayed is not FromPerson.NONE:
         s.work.outbox_changed()
     if read.concerns:
-        who = Who.REFERENT if read.referent else Who.FIRST
-        if relayed in (FromPerson.RELAYED, FromPerson.REOPENED):
-            await handoff_service.ask(s.db, visitor, who, now, Reason.DISTRESS, read.worst)
-            s.work.outbox_changed()
-        worst = read.worst
-        assert worst is not None  # concerns were seen
-        await reply.answer(update, context, t, screens.distress(t, worst, who, read.referent))
+        await _answer_distress(update, context, read, relayed)
         return True
+    return await _answer_relayed(update, context, relayed)
+
+
+async def _answer_distress(
+    update: Update, context: AllianceContext, read: Read, relayed: FromPerson
+) -> None:
+    """The numbers that fit, at once, and a human offered; in a conversation a human
+    holds, the request becomes urgent too (the message itself went to them)."""
+    s, t, now = context.services, context.scope.t, context.services.clock.now()
+    worst = read.worst
+    assert worst is not None  # concerns were seen
+    who = Who.REFERENT if read.referent else Who.FIRST
+    if relayed in (FromPerson.RELAYED, FromPerson.REOPENED):
+        await handoff_service.ask(s.db, visitor_of(context), who, now, Reason.DISTRESS, worst)
+        s.work.outbox_changed()
+    await reply.answer(update, context, t, screens.distress(t, worst, who, read.referent))
+
+
+async def _answer_relayed(update: Update, context: AllianceContext, relayed: FromPerson) -> bool:
+    """What the person hears of a message the relay took (mostly nothing: it went on)."""
+    s, t = context.services, context.scope.t
     match relayed:
         case FromPerson.RELAYED | FromPerson.SHARED:
             return True
@@ -202,11 +218,11 @@ async def person_wrote(update: Update, context: AllianceContext, relaying: bool 
             await reply.answer(update, context, t, screens.reopened(t))
             return True
         case FromPerson.HELD_BACK:
-            request = await handoff_service.request(s.db, visitor, now)
-            if request is not None:
-                await reply.answer(update, context, t, screens.held_back(t, request.handoff_id))
-                return True
-            return False
+            request = await handoff_service.request(s.db, visitor_of(context), s.clock.now())
+            if request is None:
+                return False
+            await reply.answer(update, context, t, screens.held_back(t, request.handoff_id))
+            return True
         case FromPerson.OFFER_HUMAN:  # twice in a row: their referent, else the team
             offer = screens.not_understood_twice(t, Who.REFERENT)
             await reply.answer(update, context, t, offer)
