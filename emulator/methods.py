@@ -299,11 +299,7 @@ class Methods:
         return self.emu.message_dict(message)
 
     async def send_document(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat = self._chat(params, sending=True)
-        raw, plain, entities = caption_text(params)
-        markup = params.get("reply_markup")
-        check_reply_markup(markup)
-        thread, reply_to = self._placed(chat, params)
+        chat = self._chat(params, sending=True)  # the chat is checked first, as on Telegram
         file = params.get("document")
         if isinstance(file, UploadedFile):
             document = {
@@ -319,6 +315,23 @@ class Methods:
                 document["file_name"] = name
         else:
             raise bad_request("there is no document in the request")
+        return await self._send_file(chat, params, file, document=document)
+
+    async def _send_file(
+        self,
+        chat: FakeChat,
+        params: dict[str, Any],
+        file: object,
+        *,
+        document: dict[str, Any] | None = None,
+        photo: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """A file message (a document or a photo): the caption, keyboard and place that
+        `sendDocument` and `sendPhoto` share, checked alike."""
+        raw, plain, entities = caption_text(params)
+        markup = params.get("reply_markup")
+        check_reply_markup(markup)
+        thread, reply_to = self._placed(chat, params)
         message = await self.emu.add_bot_message(
             chat,
             text=plain,
@@ -329,6 +342,7 @@ class Methods:
             reply_to=reply_to,
             message_thread_id=thread,
             document=document,
+            photo=photo,
             file_content=file.data if isinstance(file, UploadedFile) else None,
         )
         return self.emu.message_dict(message)
@@ -354,10 +368,6 @@ class Methods:
     async def send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
         """A photo: an upload becomes the sizes Telegram would make of it."""
         chat = self._chat(params, sending=True)
-        raw, plain, entities = caption_text(params)
-        markup = params.get("reply_markup")
-        check_reply_markup(markup)
-        thread, reply_to = self._placed(chat, params)
         file = params.get("photo")
         if isinstance(file, UploadedFile):
             if not file.data.startswith(b"\x89PNG") and not file.data.startswith(b"\xff\xd8"):
@@ -367,19 +377,7 @@ class Methods:
             photo = [{"file_id": file, "file_unique_id": self.emu.new_file("")["file_unique_id"]}]
         else:
             raise bad_request("there is no photo in the request")
-        message = await self.emu.add_bot_message(
-            chat,
-            text=plain,
-            raw_text=raw,
-            parse_mode=params.get("parse_mode"),
-            reply_markup=markup if isinstance(markup, dict) else None,
-            entities=entities,
-            reply_to=reply_to,
-            message_thread_id=thread,
-            photo=photo,
-            file_content=file.data if isinstance(file, UploadedFile) else None,
-        )
-        return self.emu.message_dict(message)
+        return await self._send_file(chat, params, file, photo=photo)
 
     async def copy_message(self, params: dict[str, Any]) -> dict[str, Any]:
         """A copy of a message (a user's, or the bot's own) without a link to the original:

@@ -32,7 +32,6 @@ from services.authorisation import authorise, load_actor, staff_transaction
 from services.booking import person_label
 from storage import handoffs as handoff_store
 from storage import persons as person_store
-from storage import reminders as reminder_store
 from storage import staff as staff_store
 from storage.db import SessionFactory
 from storage.models import Handoff, Person, StaffMember
@@ -232,10 +231,7 @@ async def _card(session: AsyncSession, handoff: Handoff, viewer: int | None, now
     if handoff.claimed_by is not None and handoff.status == Status.HELD:
         member = await staff_store.get_staff(session, handoff.claimed_by)
         holder = first_name(member.display_name) if member else None
-    deadline = None
-    if handoff.flow_id is not None:
-        deadlines = await reminder_store.upcoming_deadlines(session, handoff.person_id, now.date())
-        deadline = next((day for flow, _, day in deadlines if flow == handoff.flow_id), None)
+    deadline = await handoffs.next_deadline(session, handoff, now)
     referent_id = person.referent_id if person else None
     admin = viewer is not None and (
         handoff.site_id,

@@ -38,9 +38,15 @@ from core.notices import (
     ToStaff,
     ToTeam,
 )
-from core.opening_hours import DEFAULT_OPENING, OpeningError, is_open, next_opening, parse_opening
+from core.opening_hours import (
+    DEFAULT_OPENING,
+    OpeningError,
+    is_holiday,
+    is_open,
+    next_opening,
+    parse_opening,
+)
 from core.sites import Contact, first_name
-from core.slots import holidays_of
 from flows.deadlines import at_risk
 from flows.engine import Progress
 from flows.engine import Status as FlowStatus
@@ -389,9 +395,16 @@ async def _titles_of(
     flow's next deadline, when the hand-off is about a step."""
     if handoff.flow_id is None:
         return None, None, None
-    deadlines = await reminder_store.upcoming_deadlines(session, person.id, now.date())
-    deadline = next((day for flow, _, day in deadlines if flow == handoff.flow_id), None)
+    deadline = await next_deadline(session, handoff, now)
     return handoff.flow_id, handoff.step_id, deadline.isoformat() if deadline else None
+
+
+async def next_deadline(session: AsyncSession, handoff: Handoff, now: datetime) -> date | None:
+    """The next deadline of the procedure the hand-off is about, for its card."""
+    if handoff.flow_id is None:
+        return None
+    deadlines = await reminder_store.upcoming_deadlines(session, handoff.person_id, now.date())
+    return next((day for flow, _, day in deadlines if flow == handoff.flow_id), None)
 
 
 async def escalate(db: SessionFactory, now: datetime) -> int:
@@ -487,12 +500,7 @@ def office_for(site: Site | None) -> Office:
         except OpeningError:
             hours = DEFAULT_OPENING  # checked when set: an old value stays usable
     zone = ZoneInfo(site.timezone if site else "Europe/Paris")
-    region = site.holiday_region if site else "metropole"
-
-    def holiday(day: date) -> bool:
-        return bool(holidays_of(region, day, day))
-
-    return Office(hours, zone, holiday)
+    return Office(hours, zone, is_holiday(site.holiday_region if site else "metropole"))
 
 
 async def _team(session: AsyncSession, site_id: int | None) -> list[tuple[StaffMember, Role]]:
